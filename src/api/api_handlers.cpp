@@ -1,0 +1,110 @@
+#include "api/api_handlers.hpp"
+
+#include "api/errors.hpp"
+#include "api/json_body.hpp"
+#include "api/list_params.hpp"
+#include "domain/api_json.hpp"
+#include "domain/cursor.hpp"
+#include "domain/precondition.hpp"
+#include "domain/validation.hpp"
+
+namespace gateway::api {
+
+namespace {
+
+using domain::ApiPtr;
+
+domain::Precondition precondition_of(const Request& request) {
+    return request.if_match ? domain::Precondition::from_if_match(*request.if_match)
+                            : domain::Precondition::none();
+}
+
+Response api_response(unsigned status, const domain::Api& api) {
+    Response response;
+    response.status = status;
+    response.body.reserve(512);
+    domain::append_api_json(response.body, api);
+    response.headers.emplace_back("ETag", domain::etag_for(api.revision));
+    return response;
+}
+
+Response page_response(const store::ApiPage& page) {
+    Response response;
+    std::string& out = response.body;
+    out.reserve(64 + page.items.size() * 480);
+    out += "{\"data\":[";
+    for (std::size_t i = 0; i < page.items.size(); ++i) {
+        if (i != 0) out += ',';
+        domain::append_api_json(out, *page.items[i]);
+    }
+    out += "],\"next_cursor\":";
+    if (page.next) {
+        domain::append_json_string(out, domain::encode_cursor(*page.next));
+    } else {
+        out += "null";
+    }
+    out += '}';
+    return response;
+}
+
+}  // namespace
+
+boost::asio::awaitable<Response> ApiHandlers::create(const Request& request) {
+    auto body = read_json_object(request, {"application/json"});
+    if (!body) co_return std::move(body).error();
+    auto spec = domain::spec_from_json(*body);
+    if (!spec) co_return validation_error_response(spec.error());
+
+    auto created = co_await repository_.create(std::move(spec).value());
+    if (!created) co_return store_error_response(created.error());
+    Response response = api_response(201, **created);
+    response.headers.emplace_back("Location", "/apis/" + (*created)->id);
+    co_return response;
+}
+
+boost::asio::awaitable<Response> ApiHandlers::list(boost::urls::params_view params) {
+    auto query = parse_list_params(params);
+    if (!query) co_return validation_error_response(query.error());
+    auto page = co_await repository_.list(std::move(query).value());
+    if (!page) co_return store_error_response(page.error());
+    co_return page_response(*page);
+}
+
+boost::asio::awaitable<Response> ApiHandlers::get(std::string ref) {
+    auto found = co_await repository_.find(std::move(ref));
+    if (!found) co_return store_error_response(found.error());
+    co_return api_response(200, **found);
+}
+
+boost::asio::awaitable<Response> ApiHandlers::replace(const Request& request, std::string ref) {
+    auto body = read_json_object(request, {"application/json"});
+    if (!body) co_return std::move(body).error();
+    auto spec = domain::spec_from_json(*body);
+    if (!spec) co_return validation_error_response(spec.error());
+
+    auto replaced = co_await repository_.replace(std::move(ref), std::move(spec).value(),
+                                                 precondition_of(request));
+    if (!replaced) co_return store_error_response(replaced.error());
+    co_return api_response(200, **replaced);
+}
+
+boost::asio::awaitable<Response> ApiHandlers::patch(const Request& request, std::string ref) {
+    auto body = read_json_object(request, {"application/merge-patch+json", "application/json"});
+    if (!body) co_return std::move(body).error();
+
+    auto patched = co_await repository_.patch(std::move(ref), std::move(body).value(),
+                                              precondition_of(request));
+    if (!patched) co_return store_error_response(patched.error());
+    co_return api_response(200, **patched);
+}
+
+boost::asio::awaitable<Response> ApiHandlers::remove(const Request& request, std::string ref) {
+    auto removed = co_await repository_.remove(std::move(ref), precondition_of(request));
+    if (!removed) co_return store_error_response(removed.error());
+    Response response;
+    response.status = 204;
+    response.content_type.clear();
+    co_return response;
+}
+
+}  // namespace gateway::api

@@ -1,0 +1,28 @@
+// The request and response the handlers see: plain data, no Beast, so the whole
+// contract can be exercised as functions without a socket.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gateway::api {
+
+struct Request {
+    std::string_view method;        // "GET", as sent
+    std::string_view target;        // origin form: "/apis?limit=3"
+    std::string_view content_type;  // empty when absent
+    std::optional<std::string_view> if_match;
+    std::string_view body;
+};
+
+struct Response {
+    unsigned status = 200;
+    std::string body;  // empty for 204
+    std::string content_type = "application/json";
+    std::vector<std::pair<std::string, std::string>> headers;  // Location, ETag, Allow, ...
+};
+
+}  // namespace gateway::api

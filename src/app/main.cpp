@@ -1,0 +1,58 @@
+// gateway-api: the Gateway Management API server and its command line.
+#include <cstdio>
+#include <string_view>
+
+#include "app/logging.hpp"
+#include "app/serve.hpp"
+#include "config/settings.hpp"
+
+namespace {
+
+constexpr std::string_view usage = R"(Usage: gateway-api [COMMAND]
+
+The Gateway Management API: register, change and remove the APIs a gateway publishes.
+
+Commands:
+  serve        Run the HTTP server (the default).
+  --help, -h   Show this help and exit.
+  --version    Show the version and exit.
+
+Configuration comes from the environment (see the README), for example:
+  HOST=127.0.0.1 PORT=8000 WORKERS=2 LOG_LEVEL=info LOG_FORMAT=text gateway-api
+)";
+
+int run_serve() {
+    gateway::config::Settings settings;
+    try {
+        settings = gateway::config::parse_settings(gateway::config::current_environment());
+    } catch (const gateway::config::ConfigError& error) {
+        std::fprintf(stderr, "gateway-api: configuration error: %s\n", error.what());
+        return 2;
+    }
+    gateway::app::configure_logging(settings.log);
+    return gateway::app::serve(settings);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string_view command = argc > 1 ? argv[1] : "serve";
+    if (argc > 2) {
+        std::fprintf(stderr, "gateway-api: unexpected argument '%s'\n\n%.*s", argv[2],
+                     static_cast<int>(usage.size()), usage.data());
+        return 2;
+    }
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::fwrite(usage.data(), 1, usage.size(), stdout);
+        return 0;
+    }
+    if (command == "--version" || command == "-V" || command == "version") {
+        std::printf("gateway-api %s\n", GATEWAY_VERSION);
+        return 0;
+    }
+    if (command == "serve") return run_serve();
+    std::fprintf(stderr, "gateway-api: unknown command '%.*s'\n\n%.*s",
+                 static_cast<int>(command.size()), command.data(), static_cast<int>(usage.size()),
+                 usage.data());
+    return 2;
+}

@@ -1,0 +1,11 @@
+// `gateway-api serve`: wire the layers together and run until SIGINT or SIGTERM.
+#pragma once
+
+#include "config/settings.hpp"
+
+namespace gateway::app {
+
+// Returns the process exit code: 0 after a graceful shutdown.
+int serve(const config::Settings& settings);
+
+}  // namespace gateway::app

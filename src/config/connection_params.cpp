@@ -1,0 +1,73 @@
+#include "config/connection_params.hpp"
+
+#include <algorithm>
+#include <boost/url/url.hpp>
+
+namespace gateway::config {
+namespace {
+
+constexpr std::string_view mask = "***";
+
+void append_conninfo_pair(std::string& out, std::string_view key, std::string_view value) {
+    if (!out.empty()) out += ' ';
+    out += key;
+    out += "='";
+    for (const char c : value) {
+        if (c == '\'' || c == '\\') out += '\\';
+        out += c;
+    }
+    out += '\'';
+}
+
+}  // namespace
+
+std::optional<std::string_view> find_parameter(const ConnectionParams& params,
+                                               std::string_view key) {
+    const auto found = std::ranges::find(params.parameters, key, &ConnectionParameter::key);
+    if (found == params.parameters.end()) return std::nullopt;
+    return std::string_view{found->value};
+}
+
+void set_parameter(ConnectionParams& params, std::string key, std::string value) {
+    const auto found = std::ranges::find(params.parameters, key, &ConnectionParameter::key);
+    if (found != params.parameters.end()) {
+        found->value = std::move(value);
+    } else {
+        params.parameters.push_back({std::move(key), std::move(value)});
+    }
+}
+
+bool is_secret_parameter(std::string_view key) {
+    return key == "password" || key == "sslpassword";
+}
+
+std::string to_conninfo(const ConnectionParams& params) {
+    std::string out;
+    if (!params.host.empty()) append_conninfo_pair(out, "host", params.host);
+    append_conninfo_pair(out, "port", std::to_string(params.port));
+    if (!params.dbname.empty()) append_conninfo_pair(out, "dbname", params.dbname);
+    if (!params.user.empty()) append_conninfo_pair(out, "user", params.user);
+    if (!params.password.empty()) append_conninfo_pair(out, "password", params.password);
+    for (const auto& [key, value] : params.parameters) append_conninfo_pair(out, key, value);
+    return out;
+}
+
+std::string describe_for_log(const ConnectionParams& params) {
+    boost::urls::url url;
+    url.set_scheme("postgresql");
+    if (!params.user.empty() || !params.password.empty()) {
+        url.set_user(params.user);
+        if (!params.password.empty()) url.set_password(mask);
+    }
+    // IPv6 gets its brackets; a socket directory is percent-encoded.
+    url.set_host_address(params.host);
+    url.set_port_number(params.port);
+    if (!params.dbname.empty()) url.set_path("/" + params.dbname);
+    auto query = url.params(boost::urls::encoding_opts{false, false, false});
+    for (const auto& [key, value] : params.parameters) {
+        query.append({key, is_secret_parameter(key) ? mask : std::string_view{value}});
+    }
+    return std::string(url.buffer());
+}
+
+}  // namespace gateway::config

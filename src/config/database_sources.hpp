@@ -1,0 +1,42 @@
+// The primary-database sources that the environment configures, in the order the
+// contract says to try them: DATABASE_URL, AWS Secrets Manager, AWS_DB_*.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "config/connection_params.hpp"
+#include "config/settings.hpp"
+
+namespace gateway::config {
+
+struct DatabaseUrlSource {
+    static constexpr std::string_view kind = "DATABASE_URL";
+    ConnectionParams params;
+};
+
+// Only where the secret lives: fetching it is network I/O, which this layer does not do.
+struct SecretsManagerSource {
+    static constexpr std::string_view kind = "AWS Secrets Manager";
+    std::string secret_id;              // AWS_DB_SECRET, else AWS_SECRET_NAME; a name or ARN
+    std::optional<std::string> region;  // AWS_REGION, AWS_DEFAULT_REGION, else the ARN's
+};
+
+struct AwsDbSource {
+    static constexpr std::string_view kind = "AWS_DB_*";
+    ConnectionParams params;
+};
+
+using DatabaseSource = std::variant<DatabaseUrlSource, SecretsManagerSource, AwsDbSource>;
+
+std::string_view source_kind(const DatabaseSource& source);
+
+// Every configured source, in trial order; empty means in-memory storage only.
+// A source whose variables are malformed throws ConfigError rather than being
+// skipped, so a typo cannot silently demote the service to memory.
+std::vector<DatabaseSource> configured_database_sources(const EnvMap& env);
+
+}  // namespace gateway::config

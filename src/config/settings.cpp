@@ -1,0 +1,126 @@
+#include "config/settings.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+
+#include "config/env_value.hpp"
+#include "config/host_syntax.hpp"
+
+namespace gateway::config {
+namespace {
+
+// Far beyond any sane timeout, and small enough that no conversion to finer units
+// can overflow.
+constexpr long long max_timeout_seconds = 86400;
+constexpr long long max_recycle_seconds = 2147483647;
+
+std::chrono::seconds read_timeout(const EnvMap& env, std::string_view name,
+                                  std::chrono::seconds fallback) {
+    const auto value = read_integer(env, name, 1, max_timeout_seconds);
+    return value ? std::chrono::seconds{*value} : fallback;
+}
+
+ServerSettings read_server(const EnvMap& env) {
+    ServerSettings server;
+    if (const auto host = lookup(env, "HOST")) {
+        auto normal = normalise_host(*host);
+        if (!normal) throw ConfigError("HOST", "expected an IPv4 or IPv6 address or a host name");
+        server.host = std::move(*normal);
+    }
+    if (const auto port = read_integer(env, "PORT", 0, 65535)) {
+        server.port = static_cast<std::uint16_t>(*port);
+    }
+    if (const auto workers = read_integer(env, "WORKERS", 1, 256)) {
+        server.workers = static_cast<unsigned>(*workers);
+    }
+    server.read_timeout = read_timeout(env, "HTTP_READ_TIMEOUT", server.read_timeout);
+    server.idle_timeout = read_timeout(env, "HTTP_IDLE_TIMEOUT", server.idle_timeout);
+    server.shutdown_timeout = read_timeout(env, "SHUTDOWN_TIMEOUT", server.shutdown_timeout);
+    return server;
+}
+
+LogSettings read_log(const EnvMap& env) {
+    LogSettings log;
+    if (const auto level = lookup(env, "LOG_LEVEL")) {
+        constexpr std::array<std::string_view, 8> known{"trace",   "debug", "info",     "warn",
+                                                        "warning", "error", "critical", "off"};
+        std::string normal = to_lower(*level);
+        if (std::ranges::find(known, normal) == known.end()) {
+            throw ConfigError("LOG_LEVEL",
+                              "expected one of trace, debug, info, warn, error, critical, off");
+        }
+        // One spelling downstream, whichever the operator typed.
+        log.level = normal == "warning" ? "warn" : std::move(normal);
+    }
+    if (const auto format = lookup(env, "LOG_FORMAT")) {
+        if (iequals(*format, "text")) {
+            log.format = LogFormat::text;
+        } else if (iequals(*format, "json")) {
+            log.format = LogFormat::json;
+        } else {
+            throw ConfigError("LOG_FORMAT", "expected text or json");
+        }
+    }
+    return log;
+}
+
+DatabaseSettings read_database(const EnvMap& env) {
+    DatabaseSettings db;
+    if (const auto size = read_integer(env, "DB_POOL_SIZE", 1, 1000)) {
+        db.pool_size = static_cast<unsigned>(*size);
+    }
+    if (const auto overflow = read_integer(env, "DB_MAX_OVERFLOW", 0, 1000)) {
+        db.max_overflow = static_cast<unsigned>(*overflow);
+    }
+    if (const auto timeout = read_decimal_seconds(env, "DB_POOL_TIMEOUT", max_timeout_seconds)) {
+        db.pool_timeout = *timeout;
+    }
+    if (const auto text = lookup(env, "DB_POOL_RECYCLE")) {
+        // SQLAlchemy spells "never" as -1; 0 would otherwise mean recycling on every use.
+        const auto recycle = parse_integer(*text, -1, max_recycle_seconds);
+        if (!recycle) {
+            throw ConfigError("DB_POOL_RECYCLE", "expected an integer number of seconds up to " +
+                                                     std::to_string(max_recycle_seconds) +
+                                                     ", or -1 or 0 for never");
+        }
+        db.pool_recycle = std::chrono::seconds{std::max(*recycle, 0LL)};
+    }
+    db.pool_pre_ping = read_boolean(env, "DB_POOL_PRE_PING").value_or(db.pool_pre_ping);
+    if (const auto timeout = read_decimal_seconds(env, "DB_CONNECT_TIMEOUT", max_timeout_seconds)) {
+        db.connect_timeout = *timeout;
+    }
+    db.sql_echo = read_boolean(env, "SQL_ECHO").value_or(db.sql_echo);
+    db.auto_migrate = read_boolean(env, "DB_AUTO_MIGRATE").value_or(db.auto_migrate);
+    if (const auto fallback = lookup(env, "DB_FALLBACK")) {
+        if (iequals(*fallback, "memory")) {
+            db.fallback = FallbackPolicy::memory;
+        } else if (iequals(*fallback, "none")) {
+            db.fallback = FallbackPolicy::none;
+        } else {
+            throw ConfigError("DB_FALLBACK", "expected memory or none");
+        }
+    }
+    return db;
+}
+
+}  // namespace
+
+Settings parse_settings(const EnvMap& env) {
+    return Settings{read_server(env), read_log(env), read_database(env)};
+}
+
+EnvMap current_environment() {
+    EnvMap env;
+    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+        const std::string_view text{*entry};
+        const auto equals = text.find('=');
+        if (equals == std::string_view::npos) continue;
+        // emplace keeps the first of duplicate names, as getenv() does.
+        env.emplace(text.substr(0, equals), text.substr(equals + 1));
+    }
+    return env;
+}
+
+}  // namespace gateway::config

@@ -1,0 +1,74 @@
+// The service's configuration, read from the environment by a pure function.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace gateway::config {
+
+// The environment as name -> value; main() builds it from `environ`, tests by hand.
+using EnvMap = std::map<std::string, std::string, std::less<>>;
+
+// A malformed setting. what() names the variable and says what was expected; it
+// never repeats a value that could be a secret.
+class ConfigError : public std::runtime_error {
+  public:
+    ConfigError(std::string variable, const std::string& message)
+        : std::runtime_error(variable + ": " + message), variable_(std::move(variable)) {}
+    const std::string& variable() const { return variable_; }
+
+  private:
+    std::string variable_;
+};
+
+enum class LogFormat { text, json };
+enum class FallbackPolicy { memory, none };
+
+struct ServerSettings {
+    std::string host = "127.0.0.1";             // HOST
+    std::uint16_t port = 8000;                  // PORT; 0 picks a free port
+    unsigned workers = 0;                       // WORKERS; 0 = hardware threads
+    std::chrono::seconds read_timeout{30};      // HTTP_READ_TIMEOUT: one request's arrival
+    std::chrono::seconds idle_timeout{60};      // HTTP_IDLE_TIMEOUT: keep-alive between requests
+    std::chrono::seconds shutdown_timeout{10};  // SHUTDOWN_TIMEOUT: in-flight requests on stop
+    std::size_t body_limit = 1024 * 1024;       // contract: 413 above 1 MiB
+    std::size_t header_limit = 16 * 1024;
+};
+
+struct LogSettings {
+    std::string level = "info";          // LOG_LEVEL: trace|debug|info|warn|error|critical|off
+    LogFormat format = LogFormat::text;  // LOG_FORMAT: text|json
+};
+
+// Pool and connection settings, with the defaults of SQLAlchemy's pool.
+struct DatabaseSettings {
+    unsigned pool_size = 5;                         // DB_POOL_SIZE
+    unsigned max_overflow = 10;                     // DB_MAX_OVERFLOW
+    std::chrono::milliseconds pool_timeout{30000};  // DB_POOL_TIMEOUT (seconds, fractions allowed)
+    std::chrono::seconds pool_recycle{1800};        // DB_POOL_RECYCLE
+    bool pool_pre_ping = true;                      // DB_POOL_PRE_PING
+    std::chrono::milliseconds connect_timeout{
+        5000};                 // DB_CONNECT_TIMEOUT (seconds, fractions allowed)
+    bool sql_echo = false;     // SQL_ECHO
+    bool auto_migrate = true;  // DB_AUTO_MIGRATE
+    FallbackPolicy fallback = FallbackPolicy::memory;  // DB_FALLBACK=memory|none
+};
+
+struct Settings {
+    ServerSettings server;
+    LogSettings log;
+    DatabaseSettings database;
+};
+
+// Reads every setting the service knows. Unset variables take their defaults; a set
+// but malformed one throws ConfigError naming it (never a silent default).
+Settings parse_settings(const EnvMap& env);
+
+// The environment of this process.
+EnvMap current_environment();
+
+}  // namespace gateway::config

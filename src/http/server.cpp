@@ -1,0 +1,105 @@
+#include "http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http/session.hpp"
+
+namespace gateway::http {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+Server::Server(asio::io_context& io, config::ServerSettings settings, RequestHandler handler)
+    : io_(io), settings_(std::move(settings)), handler_(std::move(handler)), acceptor_(io) {}
+
+Server::~Server() = default;
+
+tcp::endpoint Server::listen() {
+    const tcp::endpoint endpoint{asio::ip::make_address(settings_.host), settings_.port};
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+    return acceptor_.local_endpoint();
+}
+
+void Server::start() {
+    asio::co_spawn(acceptor_.get_executor(), accept_loop(), [](std::exception_ptr error) {
+        if (!error) return;
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+            spdlog::critical("accept loop failed: {}", e.what());
+        }
+    });
+}
+
+asio::awaitable<void> Server::accept_loop() {
+    while (!stopping_.load()) {
+        // Each connection gets its own strand: its coroutine and request_stop() never
+        // run at the same time, while different connections run in parallel.
+        auto [ec, socket] = co_await acceptor_.async_accept(
+            asio::make_strand(io_), asio::as_tuple(asio::use_awaitable));
+        if (ec) {
+            if (stopping_.load() || ec == asio::error::operation_aborted) co_return;
+            // Out of descriptors or a connection reset before accept: keep serving others,
+            // but do not spin on a persistent error.
+            spdlog::warn("accept failed: {}", ec.message());
+            asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
+            co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+            continue;
+        }
+        socket.set_option(tcp::no_delay(true), ec);
+        auto session = std::make_shared<Session>(*this, std::move(socket));
+        register_session(session);
+        asio::co_spawn(session->stream_executor(), session->run(), asio::detached);
+    }
+}
+
+void Server::begin_shutdown() {
+    if (stopping_.exchange(true)) return;
+    asio::post(acceptor_.get_executor(), [this] {
+        boost::system::error_code ignored;
+        acceptor_.close(ignored);
+    });
+    std::lock_guard lock(sessions_mutex_);
+    for (const auto& [address, session] : sessions_) session->request_stop();
+}
+
+std::size_t Server::open_sessions() const {
+    std::lock_guard lock(sessions_mutex_);
+    return sessions_.size();
+}
+
+asio::awaitable<bool> Server::drain(std::chrono::steady_clock::duration limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    asio::steady_timer tick(co_await asio::this_coro::executor);
+    while (open_sessions() != 0) {
+        if (std::chrono::steady_clock::now() >= deadline) co_return false;
+        tick.expires_after(std::chrono::milliseconds(10));
+        co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    co_return true;
+}
+
+void Server::register_session(const std::shared_ptr<Session>& session) {
+    std::lock_guard lock(sessions_mutex_);
+    sessions_.emplace(session.get(), session);
+    // A connection accepted while shutdown began must not keep the process alive.
+    if (stopping_.load()) session->request_stop();
+}
+
+void Server::unregister_session(Session* session) {
+    std::lock_guard lock(sessions_mutex_);
+    sessions_.erase(session);
+}
+
+}  // namespace gateway::http

@@ -1,0 +1,65 @@
+// The HTTP/1.1 server: accepts on one endpoint, runs each connection as a coroutine on
+// its own strand, and shuts down gracefully.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "api/request.hpp"
+#include "config/settings.hpp"
+
+namespace gateway::http {
+
+using RequestHandler = std::function<boost::asio::awaitable<api::Response>(const api::Request&)>;
+
+class Session;
+
+class Server {
+public:
+    Server(boost::asio::io_context& io, config::ServerSettings settings, RequestHandler handler);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds and listens; throws boost::system::system_error when the address is unusable.
+    // Returns the bound endpoint (its port is the real one when PORT was 0).
+    boost::asio::ip::tcp::endpoint listen();
+
+    // Starts accepting connections; call after listen().
+    void start();
+
+    // Stops accepting; idle connections close now, busy ones after their response.
+    // Safe to call from any thread.
+    void begin_shutdown();
+
+    // Connections still open.
+    std::size_t open_sessions() const;
+
+    // Completes when every connection has closed or `limit` has passed; true if all closed.
+    boost::asio::awaitable<bool> drain(std::chrono::steady_clock::duration limit);
+
+private:
+    friend class Session;
+    boost::asio::awaitable<void> accept_loop();
+    void register_session(const std::shared_ptr<Session>& session);
+    void unregister_session(Session* session);
+
+    boost::asio::io_context& io_;
+    const config::ServerSettings settings_;
+    const RequestHandler handler_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    std::atomic<bool> stopping_{false};
+
+    mutable std::mutex sessions_mutex_;
+    std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;  // owns them
+};
+
+}  // namespace gateway::http

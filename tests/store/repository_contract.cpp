@@ -1,0 +1,291 @@
+#include "repository_contract.hpp"
+
+#include <set>
+#include <string>
+
+#include <boost/json/parse.hpp>
+
+#include "domain/ids.hpp"
+#include "run_sync.hpp"
+
+namespace gateway::testing {
+
+namespace {
+
+using domain::ApiPtr;
+using domain::ApiSpec;
+using domain::Precondition;
+using store::StoreErrc;
+
+ApiSpec spec_named(const std::string& name) {
+    ApiSpec spec;
+    spec.name = name;
+    spec.base_path = "/" + name;
+    spec.upstream_url = "http://127.0.0.1:9000/" + name;
+    return spec;
+}
+
+boost::json::object patch_of(std::string_view json) { return boost::json::parse(json).as_object(); }
+
+}  // namespace
+
+#define REPO_CALL(expr) run_sync(io_, repository_->expr)
+
+TEST_P(RepositoryContract, CreateAssignsIdRevisionAndTimestamps) {
+    auto created = REPO_CALL(create(spec_named("alpha")));
+    ASSERT_TRUE(created);
+    const auto& api = **created;
+    EXPECT_TRUE(domain::looks_like_uuid(api.id));
+    EXPECT_EQ(api.revision, 1);
+    EXPECT_GT(api.created_at, 0);
+    EXPECT_EQ(api.created_at, api.updated_at);
+    EXPECT_EQ(api.spec, spec_named("alpha"));
+}
+
+TEST_P(RepositoryContract, FindsByIdAndByNameIgnoringCase) {
+    auto created = REPO_CALL(create(spec_named("Billing")));
+    ASSERT_TRUE(created);
+    const std::string id = (*created)->id;
+    for (const std::string ref : {id, std::string("Billing"), std::string("billing"),
+                                  std::string("BILLING")}) {
+        auto found = REPO_CALL(find(ref));
+        ASSERT_TRUE(found) << ref;
+        EXPECT_EQ((*found)->id, id) << ref;
+    }
+}
+
+TEST_P(RepositoryContract, FindUnknownIsNotFound) {
+    auto found = REPO_CALL(find("nobody"));
+    ASSERT_FALSE(found);
+    EXPECT_EQ(found.error().code, StoreErrc::not_found);
+    auto by_id = REPO_CALL(find(domain::new_api_id()));
+    ASSERT_FALSE(by_id);
+    EXPECT_EQ(by_id.error().code, StoreErrc::not_found);
+}
+
+TEST_P(RepositoryContract, DuplicateNameIgnoringCaseIsConflict) {
+    ASSERT_TRUE(REPO_CALL(create(spec_named("orders"))));
+    auto again = spec_named("ORDERS");
+    again.base_path = "/elsewhere";
+    auto duplicate = REPO_CALL(create(again));
+    ASSERT_FALSE(duplicate);
+    EXPECT_EQ(duplicate.error().code, StoreErrc::conflict);
+}
+
+TEST_P(RepositoryContract, DuplicateBasePathIsConflict) {
+    ASSERT_TRUE(REPO_CALL(create(spec_named("one"))));
+    auto other = spec_named("two");
+    other.base_path = "/one";
+    auto duplicate = REPO_CALL(create(other));
+    ASSERT_FALSE(duplicate);
+    EXPECT_EQ(duplicate.error().code, StoreErrc::conflict);
+}
+
+TEST_P(RepositoryContract, ReplaceBumpsRevisionAndKeepsCreatedAt) {
+    auto created = REPO_CALL(create(spec_named("svc")));
+    ASSERT_TRUE(created);
+    auto changed = spec_named("svc");
+    changed.description = "new";
+    auto replaced = REPO_CALL(replace("svc", changed, Precondition::none()));
+    ASSERT_TRUE(replaced);
+    EXPECT_EQ((*replaced)->revision, 2);
+    EXPECT_EQ((*replaced)->created_at, (*created)->created_at);
+    EXPECT_GE((*replaced)->updated_at, (*created)->updated_at);
+    EXPECT_EQ((*replaced)->spec.description, "new");
+}
+
+TEST_P(RepositoryContract, ReplaceWithSameFieldsKeepsRevision) {
+    ASSERT_TRUE(REPO_CALL(create(spec_named("same"))));
+    auto replaced = REPO_CALL(replace("same", spec_named("same"), Precondition::none()));
+    ASSERT_TRUE(replaced);
+    EXPECT_EQ((*replaced)->revision, 1);
+}
+
+TEST_P(RepositoryContract, ReplaceMayChangeCaseOfOwnName) {
+    ASSERT_TRUE(REPO_CALL(create(spec_named("casey"))));
+    auto renamed = spec_named("casey");
+    renamed.name = "Casey";
+    auto replaced = REPO_CALL(replace("casey", renamed, Precondition::none()));
+    ASSERT_TRUE(replaced);
+    EXPECT_EQ((*replaced)->spec.name, "Casey");
+}
+
+TEST_P(RepositoryContract, ReplaceIntoAnotherApisNameIsConflict) {
+    ASSERT_TRUE(REPO_CALL(create(spec_named("first"))));
+    ASSERT_TRUE(REPO_CALL(create(spec_named("second"))));
+    auto clash = spec_named("second");
+    clash.name = "FIRST";
+    auto replaced = REPO_CALL(replace("second", clash, Precondition::none()));
+    ASSERT_FALSE(replaced);
+    EXPECT_EQ(replaced.error().code, StoreErrc::conflict);
+}
+
+TEST_P(RepositoryContract, StalePreconditionIsRejectedOnEveryWrite) {
+    ASSERT_TRUE(REPO_CALL(create(spec_named("guarded"))));
+    auto changed = spec_named("guarded");
+    changed.enabled = false;
+    auto replaced = REPO_CALL(replace("guarded", changed, Precondition::revision(7)));
+    ASSERT_FALSE(replaced);
+    EXPECT_EQ(replaced.error().code, StoreErrc::precondition_failed);
+    auto patched = REPO_CALL(patch("guarded", patch_of(R"({"enabled":false})"),
+                                   Precondition::revision(2)));
+    ASSERT_FALSE(patched);
+    EXPECT_EQ(patched.error().code, StoreErrc::precondition_failed);
+    auto removed = REPO_CALL(remove("guarded", Precondition::revision(0)));
+    ASSERT_FALSE(removed);
+    EXPECT_EQ(removed.error().code, StoreErrc::precondition_failed);
+    EXPECT_TRUE(REPO_CALL(find("guarded")));
+}
+
+TEST_P(RepositoryContract, MatchingPreconditionAdmitsTheWrite) {
+    ASSERT_TRUE(REPO_CALL(create(spec_named("matched"))));
+    auto patched =
+        REPO_CALL(patch("matched", patch_of(R"({"timeout_ms":5})"), Precondition::revision(1)));
+    ASSERT_TRUE(patched);
+    EXPECT_EQ((*patched)->revision, 2);
+    EXPECT_EQ((*patched)->spec.timeout_ms, 5);
+}
+
+TEST_P(RepositoryContract, PatchMergesAndNullRestoresDefault) {
+    auto spec = spec_named("patched");
+    spec.description = "old";
+    spec.rate_limit_per_minute = 10;
+    ASSERT_TRUE(REPO_CALL(create(spec)));
+    auto patched = REPO_CALL(patch(
+        "patched", patch_of(R"({"description":null,"rate_limit_per_minute":null,"tags":["x"]})"),
+        Precondition::none()));
+    ASSERT_TRUE(patched);
+    EXPECT_EQ((*patched)->spec.description, "");
+    EXPECT_FALSE((*patched)->spec.rate_limit_per_minute.has_value());
+    EXPECT_EQ((*patched)->spec.tags, std::vector<std::string>{"x"});
+    EXPECT_EQ((*patched)->spec.upstream_url, spec.upstream_url);
+}
+
+TEST_P(RepositoryContract, PatchResultIsValidatedAsAWhole) {
+    ASSERT_TRUE(REPO_CALL(create(spec_named("whole"))));
+    auto patched = REPO_CALL(
+        patch("whole", patch_of(R"({"name":null,"timeout_ms":0})"), Precondition::none()));
+    ASSERT_FALSE(patched);
+    EXPECT_EQ(patched.error().code, StoreErrc::invalid);
+    EXPECT_EQ(patched.error().field_errors.size(), 2u);
+    auto unchanged = REPO_CALL(find("whole"));
+    ASSERT_TRUE(unchanged);
+    EXPECT_EQ((*unchanged)->revision, 1);
+}
+
+TEST_P(RepositoryContract, RenameFreesTheOldNameAndPath) {
+    ASSERT_TRUE(REPO_CALL(create(spec_named("before"))));
+    ASSERT_TRUE(REPO_CALL(patch("before", patch_of(R"({"name":"after","base_path":"/after"})"),
+                                Precondition::none())));
+    EXPECT_TRUE(REPO_CALL(create(spec_named("before"))));
+    EXPECT_FALSE(REPO_CALL(create(spec_named("after"))));
+}
+
+TEST_P(RepositoryContract, RemoveDeletesAndFreesNameAndPath) {
+    ASSERT_TRUE(REPO_CALL(create(spec_named("gone"))));
+    ASSERT_TRUE(REPO_CALL(remove("GONE", Precondition::none())));
+    auto found = REPO_CALL(find("gone"));
+    ASSERT_FALSE(found);
+    EXPECT_EQ(found.error().code, StoreErrc::not_found);
+    auto removed_again = REPO_CALL(remove("gone", Precondition::none()));
+    ASSERT_FALSE(removed_again);
+    EXPECT_EQ(removed_again.error().code, StoreErrc::not_found);
+    EXPECT_TRUE(REPO_CALL(create(spec_named("gone"))));
+}
+
+TEST_P(RepositoryContract, PagesVisitEveryApiOnceInCreationOrder) {
+    std::vector<std::string> created_ids;
+    for (int i = 0; i < 23; ++i) {
+        auto created = REPO_CALL(create(spec_named("page" + std::to_string(i))));
+        ASSERT_TRUE(created);
+        created_ids.push_back((*created)->id);
+    }
+    std::vector<std::string> seen;
+    store::ListQuery query;
+    query.limit = 5;
+    int pages = 0;
+    for (;;) {
+        auto page = REPO_CALL(list(query));
+        ASSERT_TRUE(page);
+        ++pages;
+        for (const auto& api : page->items) seen.push_back(api->id);
+        if (!page->next) break;
+        query.after = page->next;
+        ASSERT_LT(pages, 10);
+    }
+    EXPECT_EQ(pages, 5);
+    EXPECT_EQ(seen, created_ids);
+}
+
+TEST_P(RepositoryContract, LastFullPageHasNoNextCursor) {
+    for (int i = 0; i < 4; ++i) ASSERT_TRUE(REPO_CALL(create(spec_named("exact" + std::to_string(i)))));
+    store::ListQuery query;
+    query.limit = 4;
+    auto page = REPO_CALL(list(query));
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->items.size(), 4u);
+    EXPECT_FALSE(page->next.has_value());
+}
+
+TEST_P(RepositoryContract, PagingContinuesAfterTheCursorRowIsRemoved) {
+    for (int i = 0; i < 6; ++i) ASSERT_TRUE(REPO_CALL(create(spec_named("del" + std::to_string(i)))));
+    store::ListQuery query;
+    query.limit = 3;
+    auto first = REPO_CALL(list(query));
+    ASSERT_TRUE(first && first->next);
+    ASSERT_TRUE(REPO_CALL(remove(first->items.back()->id, Precondition::none())));
+    query.after = first->next;
+    auto second = REPO_CALL(list(query));
+    ASSERT_TRUE(second);
+    ASSERT_EQ(second->items.size(), 3u);
+    EXPECT_EQ(second->items.front()->spec.name, "del3");
+}
+
+TEST_P(RepositoryContract, TagFilterRequiresEveryTagAndEnabledFilters) {
+    auto a = spec_named("tag-a");
+    a.tags = {"public", "v2"};
+    auto b = spec_named("tag-b");
+    b.tags = {"public"};
+    auto c = spec_named("tag-c");
+    c.tags = {"public", "v2"};
+    c.enabled = false;
+    for (const auto& spec : {a, b, c}) ASSERT_TRUE(REPO_CALL(create(spec)));
+
+    store::ListQuery both;
+    both.tags = {"public", "v2"};
+    auto tagged = REPO_CALL(list(both));
+    ASSERT_TRUE(tagged);
+    std::set<std::string> names;
+    for (const auto& api : tagged->items) names.insert(api->spec.name);
+    EXPECT_EQ(names, (std::set<std::string>{"tag-a", "tag-c"}));
+
+    both.enabled = false;
+    auto disabled = REPO_CALL(list(both));
+    ASSERT_TRUE(disabled);
+    ASSERT_EQ(disabled->items.size(), 1u);
+    EXPECT_EQ(disabled->items.front()->spec.name, "tag-c");
+}
+
+TEST_P(RepositoryContract, FilteredPagingSkipsNonMatchingRows) {
+    for (int i = 0; i < 10; ++i) {
+        auto spec = spec_named("mix" + std::to_string(i));
+        if (i % 2 == 0) spec.tags = {"even"};
+        ASSERT_TRUE(REPO_CALL(create(spec)));
+    }
+    store::ListQuery query;
+    query.tags = {"even"};
+    query.limit = 2;
+    std::vector<std::string> names;
+    for (int guard = 0; guard < 10; ++guard) {
+        auto page = REPO_CALL(list(query));
+        ASSERT_TRUE(page);
+        for (const auto& api : page->items) names.push_back(api->spec.name);
+        if (!page->next) break;
+        query.after = page->next;
+    }
+    EXPECT_EQ(names, (std::vector<std::string>{"mix0", "mix2", "mix4", "mix6", "mix8"}));
+}
+
+#undef REPO_CALL
+
+}  // namespace gateway::testing
