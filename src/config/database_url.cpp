@@ -23,6 +23,12 @@ constexpr std::array<std::string_view, 6> ssl_modes{"disable", "allow",     "pre
     throw ConfigError(std::string(variable), message);
 }
 
+[[noreturn]] void fail_malformed() {
+    fail(
+        "expected a URL such as postgresql://user:password@host:5432/dbname "
+        "(percent-encode special characters in the user name and password)");
+}
+
 bool is_postgres_scheme(std::string_view scheme) {
     const auto plus = scheme.find('+');
     if (plus != std::string_view::npos && plus + 1 == scheme.size()) return false;
@@ -30,15 +36,15 @@ bool is_postgres_scheme(std::string_view scheme) {
     return iequals(base, "postgresql") || iequals(base, "postgres");
 }
 
-// A mis-encoded password can spill into the query string, so a parameter name is
-// repeated only when it looks like a keyword.
-std::string quote_parameter_name(std::string_view name) {
-    const bool keyword_like =
-        !name.empty() && name.size() <= 40 && std::all_of(name.begin(), name.end(), [](char c) {
-            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                   c == '_' || c == '-';
-        });
-    return keyword_like ? "'" + std::string(name) + "'" : std::string("(name not shown)");
+// Names from the query are never repeated: a password with an unencoded '?' spills
+// into the query string. Where it is and what it resembles is enough to find it.
+std::string describe_unknown_parameter(std::size_t position, std::string_view name) {
+    std::string message =
+        "query parameter " + std::to_string(position) + " is not a libpq connection parameter";
+    if (const auto suggestion = closest_libpq_keyword(name)) {
+        message += " (did you mean '" + std::string(*suggestion) + "'?)";
+    }
+    return message;
 }
 
 std::uint16_t parse_port(std::string_view text) {
@@ -100,27 +106,28 @@ void apply_parameter(ConnectionParams& params, std::string key, std::string valu
 
 void parse_query(const boost::urls::url_view& url, ConnectionParams& params) {
     std::set<std::string, std::less<>> seen;
+    std::size_t position = 0;
     // libpq does not read '+' as a space, so neither may we.
     for (const auto& parameter : url.params(boost::urls::encoding_opts{false, false, false})) {
+        ++position;
         if (parameter.key.empty()) {
-            if (parameter.has_value) fail("a query parameter has no name");
+            if (parameter.has_value) {
+                fail("query parameter " + std::to_string(position) + " has no name");
+            }
             continue;  // "a=1&&b=2"
         }
         std::string key = parameter.key;
         std::string value = parameter.value;
-        if (!parameter.has_value) {
-            fail("parameter " + quote_parameter_name(key) + " has no value");
+        if (key != "ssl" && !is_libpq_keyword(key)) {
+            fail(describe_unknown_parameter(position, key));
         }
+        // Past this point the key is a known keyword, safe to repeat.
+        if (!parameter.has_value) fail("parameter '" + key + "' has no value");
         if (key == "ssl") {
             key = "sslmode";
             value = ssl_alias_to_sslmode(value);
         }
-        if (!is_libpq_keyword(key)) {
-            fail("unknown connection parameter " + quote_parameter_name(key));
-        }
-        if (!seen.insert(key).second) {
-            fail("parameter " + quote_parameter_name(key) + " is given more than once");
-        }
+        if (!seen.insert(key).second) fail("parameter '" + key + "' is given more than once");
         apply_parameter(params, std::move(key), std::move(value));
     }
 }
@@ -130,9 +137,7 @@ void parse_query(const boost::urls::url_view& url, ConnectionParams& params) {
 ConnectionParams parse_database_url(std::string_view text) {
     const auto parsed = boost::urls::parse_uri(text);
     if (!parsed || !parsed->has_authority()) {
-        fail(
-            "expected a URL such as postgresql://user:password@host:5432/dbname "
-            "(percent-encode special characters in the user name and password)");
+        fail_malformed();
     }
     const boost::urls::url_view& url = *parsed;
     if (!is_postgres_scheme(url.scheme())) {
@@ -149,8 +154,8 @@ ConnectionParams parse_database_url(std::string_view text) {
             "as %40");
     }
     if (!path.empty() && path.front() != '/') {
-        fail(path.front() == ',' ? "more than one host is not supported"
-                                 : "expected '/' and a database name after the host");
+        if (path.front() == ',') fail("more than one host is not supported");
+        fail_malformed();
     }
     if (url.has_fragment()) {
         fail("unexpected '#'; percent-encode '#' in the user name or password as %23");

@@ -33,7 +33,29 @@ bool contains_password_word(std::string_view text) {
     return to_lower(text).find("password") != std::string::npos;
 }
 
-// Query values whose (loosely decoded) key mentions a password are hidden.
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// Tolerates invalid escapes, which a malformed URL is likely to contain.
+std::string loose_percent_decode(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
+            hex_value(text[i + 2]) >= 0) {
+            out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+// Query values whose key mentions a password, in any case or encoding, are hidden.
 std::string mask_query_text(std::string_view text) {
     const auto question = text.find('?');
     if (question == std::string_view::npos) return std::string(text);
@@ -46,10 +68,8 @@ std::string mask_query_text(std::string_view text) {
         if (!first) out += '&';
         first = false;
         const auto equals = pair.find('=');
-        // "%70assword" stays readable to this check: '%' only hides letters after it.
-        std::string key(pair.substr(0, equals));
-        std::erase(key, '%');
-        if (equals != std::string_view::npos && contains_password_word(key)) {
+        if (equals != std::string_view::npos &&
+            contains_password_word(loose_percent_decode(pair.substr(0, equals)))) {
             out += pair.substr(0, equals + 1);
             out += mask;
         } else {
@@ -83,8 +103,9 @@ std::string mask_url_text(std::string_view text) {
         }
         rest.remove_prefix(at);
     }
-    out += mask_query_text(rest);
-    return out;
+    out += rest;
+    // Over the whole text: without a ':' the "userinfo" may be a query in disguise.
+    return mask_query_text(out);
 }
 
 std::string mask_parsed_url(boost::urls::url url) {
@@ -94,7 +115,8 @@ std::string mask_parsed_url(boost::urls::url url) {
     std::vector<boost::urls::param> parameters(query.begin(), query.end());
     bool masked_parameter = false;
     for (auto& parameter : parameters) {
-        if (parameter.has_value && is_secret_parameter(parameter.key)) {
+        // Wider than libpq's keywords: mis-cased names are hidden too.
+        if (parameter.has_value && contains_password_word(parameter.key)) {
             parameter.value = mask;
             masked_parameter = true;
         }

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace gateway::config {
 
@@ -46,15 +48,14 @@ struct LogSettings {
 
 // Pool and connection settings, with the defaults of SQLAlchemy's pool.
 struct DatabaseSettings {
-    unsigned pool_size = 5;                         // DB_POOL_SIZE
-    unsigned max_overflow = 10;                     // DB_MAX_OVERFLOW
-    std::chrono::milliseconds pool_timeout{30000};  // DB_POOL_TIMEOUT (seconds, fractions allowed)
-    std::chrono::seconds pool_recycle{1800};        // DB_POOL_RECYCLE
-    bool pool_pre_ping = true;                      // DB_POOL_PRE_PING
-    std::chrono::milliseconds connect_timeout{
-        5000};                 // DB_CONNECT_TIMEOUT (seconds, fractions allowed)
-    bool sql_echo = false;     // SQL_ECHO
-    bool auto_migrate = true;  // DB_AUTO_MIGRATE
+    unsigned pool_size = 5;                            // DB_POOL_SIZE
+    unsigned max_overflow = 10;                        // DB_MAX_OVERFLOW
+    std::chrono::milliseconds pool_timeout{30000};     // DB_POOL_TIMEOUT (seconds, fractions)
+    std::chrono::seconds pool_recycle{1800};           // DB_POOL_RECYCLE; 0 = never
+    bool pool_pre_ping = true;                         // DB_POOL_PRE_PING
+    std::chrono::milliseconds connect_timeout{5000};   // DB_CONNECT_TIMEOUT (seconds, fractions)
+    bool sql_echo = false;                             // SQL_ECHO
+    bool auto_migrate = true;                          // DB_AUTO_MIGRATE
     FallbackPolicy fallback = FallbackPolicy::memory;  // DB_FALLBACK=memory|none
 };
 

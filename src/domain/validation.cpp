@@ -47,8 +47,10 @@ constexpr std::string_view kAuthTypesExpected =
 constexpr std::array<std::string_view, 4> kReadOnlyFields{"id", "revision", "created_at",
                                                           "updated_at"};
 constexpr std::array<std::string_view, 11> kWritableFields{
-    "name",    "description", "version",    "base_path", "upstream_url",         "methods",
-    "enabled", "auth_type",   "timeout_ms", "tags",      "rate_limit_per_minute"};
+    "name",       "description",  "version",
+    "base_path",  "upstream_url", "methods",
+    "enabled",    "auth_type",    "rate_limit_per_minute",
+    "timeout_ms", "tags"};
 
 struct StringRule {
     std::size_t min_length;

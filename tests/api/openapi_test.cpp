@@ -1,0 +1,258 @@
+// The OpenAPI document served at /openapi.json describes the HTTP contract.
+#include "api/openapi_document.hpp"
+
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+namespace {
+
+namespace json = boost::json;
+
+// Parsed once: every test reads the same compiled-in document.
+const json::value& document() {
+    static const json::value parsed = json::parse(gateway::api::openapi_document());
+    return parsed;
+}
+
+const json::object& paths() {
+    return document().at("paths").as_object();
+}
+
+// Follows a local reference ("#/components/schemas/Api") to what it names, or nullptr.
+const json::value* resolve(std::string_view ref) {
+    if (!ref.starts_with("#/")) return nullptr;
+    boost::system::error_code ec;
+    return document().find_pointer(ref.substr(1), ec);
+}
+
+// `value` itself, or what it refers to when it is a {"$ref": ...} object.
+const json::object& dereferenced(const json::value& value) {
+    const json::object& object = value.as_object();
+    if (const json::value* ref = object.if_contains("$ref")) {
+        const json::value* target = resolve(ref->as_string());
+        if (target == nullptr) throw std::runtime_error("unresolved $ref");
+        return target->as_object();
+    }
+    return object;
+}
+
+const json::object& operation(std::string_view path, std::string_view method) {
+    return paths().at(path).at(method).as_object();
+}
+
+// The parameters that apply to an operation: the path item's and the operation's own.
+std::vector<json::object> parameters_of(std::string_view path, std::string_view method) {
+    std::vector<json::object> result;
+    const json::value& path_item = paths().at(path);
+    for (const json::value* owner : {&path_item, &path_item.at(method)}) {
+        if (const json::value* list = owner->as_object().if_contains("parameters")) {
+            for (const json::value& parameter : list->as_array()) {
+                result.push_back(dereferenced(parameter));
+            }
+        }
+    }
+    return result;
+}
+
+const json::object& request_schema(std::string_view path, std::string_view method,
+                                   std::string_view media_type) {
+    const json::object& body = dereferenced(operation(path, method).at("requestBody"));
+    return dereferenced(body.at("content").at(media_type).at("schema"));
+}
+
+const json::object& api_schema() {
+    return resolve("#/components/schemas/Api")->as_object();
+}
+
+// Every "$ref" string anywhere below `value`.
+void collect_refs(const json::value& value, std::vector<std::string>& refs) {
+    if (const json::object* object = value.if_object()) {
+        for (const auto& [key, member] : *object) {
+            if (key == "$ref" && member.is_string()) {
+                refs.emplace_back(member.as_string());
+            } else {
+                collect_refs(member, refs);
+            }
+        }
+    } else if (const json::array* array = value.if_array()) {
+        for (const json::value& element : *array) collect_refs(element, refs);
+    }
+}
+
+struct ContractOperation {
+    std::string path;
+    std::string method;
+    std::string success_status;
+};
+
+const std::vector<ContractOperation> kContractOperations = {
+    {"/apis", "post", "201"},        {"/apis", "get", "200"},
+    {"/apis/{ref}", "get", "200"},   {"/apis/{ref}", "put", "200"},
+    {"/apis/{ref}", "patch", "200"}, {"/apis/{ref}", "delete", "204"},
+    {"/health", "get", "200"},       {"/openapi.json", "get", "200"},
+};
+
+const std::vector<std::string> kHttpMethods = {"get",     "put",  "post",  "delete",
+                                               "options", "head", "patch", "trace"};
+
+// The contract's field table, in its order.
+const std::vector<std::string> kContractFields = {
+    "id",           "name",    "description", "version",    "base_path",
+    "upstream_url", "methods", "enabled",     "auth_type",  "rate_limit_per_minute",
+    "timeout_ms",   "tags",    "revision",    "created_at", "updated_at"};
+
+const std::vector<std::string> kReadOnlyFields = {"id", "revision", "created_at", "updated_at"};
+
+TEST(OpenApiDocument, IsAJsonObject) {
+    EXPECT_TRUE(document().is_object());
+}
+
+TEST(OpenApiDocument, DeclaresOpenApiVersion3) {
+    const json::string& version = document().at("openapi").as_string();
+    EXPECT_TRUE(std::string_view(version).starts_with("3.")) << version;
+}
+
+TEST(OpenApiDocument, InfoNamesTheServiceAndItsVersion) {
+    const json::value& info = document().at("info");
+    EXPECT_EQ(info.at("title").as_string(), "Gateway Management API");
+    EXPECT_EQ(info.at("version").as_string(), "1.0.0");
+}
+
+TEST(OpenApiDocument, DescribesEveryContractOperationWithItsSuccessStatus) {
+    for (const ContractOperation& expected : kContractOperations) {
+        SCOPED_TRACE(expected.method + " " + expected.path);
+        const json::object* path_item =
+            paths().if_contains(expected.path) ? &paths().at(expected.path).as_object() : nullptr;
+        ASSERT_NE(path_item, nullptr);
+        const json::value* op = path_item->if_contains(expected.method);
+        ASSERT_NE(op, nullptr);
+        EXPECT_TRUE(op->at("responses").as_object().contains(expected.success_status));
+    }
+}
+
+TEST(OpenApiDocument, DescribesNoOperationOutsideTheContract) {
+    std::set<std::pair<std::string, std::string>> contract;
+    for (const ContractOperation& op : kContractOperations) contract.emplace(op.path, op.method);
+    for (const auto& [path, item] : paths()) {
+        for (const std::string& method : kHttpMethods) {
+            if (item.as_object().contains(method)) {
+                EXPECT_TRUE(contract.contains({std::string(path), method}))
+                    << method << " " << std::string_view(path);
+            }
+        }
+    }
+}
+
+TEST(OpenApiDocument, EveryOperationHasAUniqueOperationId) {
+    std::set<std::string> seen;
+    for (const auto& [path, item] : paths()) {
+        for (const std::string& method : kHttpMethods) {
+            const json::value* op = item.as_object().if_contains(method);
+            if (op == nullptr) continue;
+            const json::value* id = op->as_object().if_contains("operationId");
+            ASSERT_NE(id, nullptr) << method << " " << std::string_view(path);
+            EXPECT_TRUE(seen.insert(std::string(id->as_string())).second)
+                << "duplicate operationId " << id->as_string();
+        }
+    }
+}
+
+TEST(OpenApiDocument, EveryRefResolvesToAnExistingComponent) {
+    std::vector<std::string> refs;
+    collect_refs(document(), refs);
+    ASSERT_FALSE(refs.empty());
+    for (const std::string& ref : refs) {
+        EXPECT_TRUE(ref.starts_with("#/components/")) << ref;
+        EXPECT_NE(resolve(ref), nullptr) << ref;
+    }
+}
+
+TEST(OpenApiDocument, ApiSchemaListsEveryContractField) {
+    const json::object& properties = api_schema().at("properties").as_object();
+    for (const std::string& field : kContractFields) {
+        EXPECT_TRUE(properties.contains(field)) << field;
+    }
+}
+
+TEST(OpenApiDocument, ApiSchemaRequiresEveryContractField) {
+    std::set<std::string> required;
+    for (const json::value& name : api_schema().at("required").as_array()) {
+        required.emplace(name.as_string());
+    }
+    for (const std::string& field : kContractFields) {
+        EXPECT_TRUE(required.contains(field)) << field;
+    }
+}
+
+TEST(OpenApiDocument, ApiSchemaMarksServerOwnedFieldsReadOnly) {
+    const json::object& properties = api_schema().at("properties").as_object();
+    for (const std::string& field : kReadOnlyFields) {
+        const json::object& schema = dereferenced(properties.at(field));
+        const json::value* read_only = schema.if_contains("readOnly");
+        ASSERT_NE(read_only, nullptr) << field;
+        EXPECT_TRUE(read_only->as_bool()) << field;
+    }
+}
+
+TEST(OpenApiDocument, WritableSchemaRejectsUnknownFields) {
+    for (const char* method : {"post", "put"}) {
+        const json::object& schema =
+            request_schema(method == std::string_view("post") ? "/apis" : "/apis/{ref}", method,
+                           "application/json");
+        const json::value* additional = schema.if_contains("additionalProperties");
+        ASSERT_NE(additional, nullptr) << method;
+        EXPECT_EQ(*additional, json::value(false)) << method;
+    }
+}
+
+TEST(OpenApiDocument, WritableSchemaAdmitsReadOnlyFieldsSoTheyAreIgnored) {
+    const json::object& properties =
+        request_schema("/apis", "post", "application/json").at("properties").as_object();
+    for (const std::string& field : kReadOnlyFields) {
+        EXPECT_TRUE(properties.contains(field)) << field;
+    }
+}
+
+TEST(OpenApiDocument, PatchAcceptsMergePatchAndPlainJson) {
+    const json::object& content =
+        dereferenced(operation("/apis/{ref}", "patch").at("requestBody")).at("content").as_object();
+    EXPECT_TRUE(content.contains("application/merge-patch+json"));
+    EXPECT_TRUE(content.contains("application/json"));
+}
+
+TEST(OpenApiDocument, ChangesAndDeletesTakeAnIfMatchHeader) {
+    for (const char* method : {"put", "patch", "delete"}) {
+        bool found = false;
+        for (const json::object& parameter : parameters_of("/apis/{ref}", method)) {
+            found = found || (parameter.at("in").as_string() == "header" &&
+                              parameter.at("name").as_string() == "If-Match");
+        }
+        EXPECT_TRUE(found) << method;
+    }
+}
+
+TEST(OpenApiDocument, CreateAnswersWithLocationAndETag) {
+    const json::object& created =
+        dereferenced(operation("/apis", "post").at("responses").at("201"));
+    const json::object& headers = created.at("headers").as_object();
+    EXPECT_TRUE(headers.contains("Location"));
+    EXPECT_TRUE(headers.contains("ETag"));
+}
+
+TEST(OpenApiDocument, ListTakesTheContractQueryParameters) {
+    std::set<std::string> names;
+    for (const json::object& parameter : parameters_of("/apis", "get")) {
+        if (parameter.at("in").as_string() == "query")
+            names.emplace(parameter.at("name").as_string());
+    }
+    EXPECT_EQ(names, (std::set<std::string>{"limit", "cursor", "tag", "enabled"}));
+}
+
+}  // namespace
