@@ -2,6 +2,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "domain/api_json.hpp"
+
 namespace gateway::api {
 
 DatabaseHealth in_memory_health() {
@@ -10,22 +12,26 @@ DatabaseHealth in_memory_health() {
 
 Response health_response(const DatabaseHealth& database) {
     const bool healthy = database.status != "unhealthy";
-    boost::json::object db;
-    db["status"] = database.status;
-    db["type"] = database.type;
-    db["message"] = database.message;
-    db["using_primary"] = database.using_primary;
-    for (const auto& [key, value] : database.details) db[key] = value;
-
-    boost::json::object body;
-    body["status"] = healthy ? "healthy" : "unhealthy";
-    body["service"] = "Gateway Management API";
-    body["version"] = GATEWAY_VERSION;
-    body["database"] = std::move(db);
-
     Response response;
     response.status = healthy ? 200 : 503;
-    response.body = boost::json::serialize(body);
+    // Written by hand: monitors poll this often, and its key order is part of the contract.
+    std::string& out = response.body;
+    out.reserve(256);
+    out += healthy ? R"({"status":"healthy")" : R"({"status":"unhealthy")";
+    out += R"(,"service":"Gateway Management API","version":")" GATEWAY_VERSION R"(","database":{"status":)";
+    domain::append_json_string(out, database.status);
+    out += ",\"type\":";
+    domain::append_json_string(out, database.type);
+    out += ",\"message\":";
+    domain::append_json_string(out, database.message);
+    out += database.using_primary ? ",\"using_primary\":true" : ",\"using_primary\":false";
+    for (const auto& [key, value] : database.details) {
+        out += ',';
+        domain::append_json_string(out, key);
+        out += ':';
+        out += boost::json::serialize(value);
+    }
+    out += "}}";
     response.headers.emplace_back("Cache-Control", "no-store");
     return response;
 }

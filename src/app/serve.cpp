@@ -14,6 +14,7 @@
 #include "api/health.hpp"
 #include "api/router.hpp"
 #include "app/logging.hpp"
+#include "http/io_pool.hpp"
 #include "http/server.hpp"
 #include "store/memory_store.hpp"
 
@@ -33,27 +34,15 @@ asio::awaitable<api::DatabaseHealth> in_memory_database_health() {
     co_return api::in_memory_health();
 }
 
-// Requests in flight get up to the shutdown timeout; then the loop stops regardless.
-asio::awaitable<void> drain_then_stop(http::Server& server, asio::io_context& io,
+// Requests in flight get up to the shutdown timeout; then the workers stop regardless.
+asio::awaitable<void> drain_then_stop(http::Server& server, http::IoPool& pool,
                                       std::chrono::seconds limit) {
     const bool drained = co_await server.drain(limit);
     if (!drained) {
         spdlog::warn("shutdown: {} connection(s) still open after {}s, closing them",
                      server.open_sessions(), limit.count());
     }
-    io.stop();
-}
-
-void run_worker(asio::io_context& io) {
-    for (;;) {
-        try {
-            io.run();
-            return;
-        } catch (const std::exception& error) {
-            // A handler threw past its own guard: log it and keep the worker serving.
-            spdlog::error("worker: {}", error.what());
-        }
-    }
+    pool.stop();
 }
 
 }  // namespace
@@ -64,8 +53,8 @@ int serve(const config::Settings& settings) {
     api::ApiHandlers handlers(memory);
     api::Router router(handlers, in_memory_database_health);
 
-    asio::io_context io(static_cast<int>(workers));
-    http::Server server(io, settings.server,
+    http::IoPool pool(workers);
+    http::Server server(pool, settings.server,
                         [&router](const api::Request& request) { return router.route(request); });
     boost::asio::ip::tcp::endpoint endpoint;
     try {
@@ -78,12 +67,13 @@ int serve(const config::Settings& settings) {
     }
     server.start();
 
+    auto& io = pool.at(0);
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
         if (ec) return;
         spdlog::info("received signal {}: shutting down", signal_number);
         server.begin_shutdown();
-        asio::co_spawn(io, drain_then_stop(server, io, settings.server.shutdown_timeout),
+        asio::co_spawn(io, drain_then_stop(server, pool, settings.server.shutdown_timeout),
                        asio::detached);
     });
 
@@ -94,11 +84,7 @@ int serve(const config::Settings& settings) {
                  address.is_v6() ? "]" : "", endpoint.port(), workers);
     flush_logs();
 
-    std::vector<std::thread> threads;
-    threads.reserve(workers - 1);
-    for (unsigned i = 1; i < workers; ++i) threads.emplace_back([&io] { run_worker(io); });
-    run_worker(io);
-    for (auto& thread : threads) thread.join();
+    pool.run();
 
     spdlog::info("stopped");
     flush_logs();

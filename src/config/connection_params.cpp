@@ -8,17 +8,6 @@ namespace {
 
 constexpr std::string_view mask = "***";
 
-void append_conninfo_pair(std::string& out, std::string_view key, std::string_view value) {
-    if (!out.empty()) out += ' ';
-    out += key;
-    out += "='";
-    for (const char c : value) {
-        if (c == '\'' || c == '\\') out += '\\';
-        out += c;
-    }
-    out += '\'';
-}
-
 }  // namespace
 
 std::optional<std::string_view> find_parameter(const ConnectionParams& params,
@@ -37,18 +26,29 @@ void set_parameter(ConnectionParams& params, std::string key, std::string value)
     }
 }
 
+void append_conninfo(std::string& conninfo, std::string_view key, std::string_view value) {
+    if (!conninfo.empty()) conninfo += ' ';
+    conninfo += key;
+    conninfo += "='";
+    for (const char c : value) {
+        if (c == '\'' || c == '\\') conninfo += '\\';
+        conninfo += c;
+    }
+    conninfo += '\'';
+}
+
 bool is_secret_parameter(std::string_view key) {
     return key == "password" || key == "sslpassword";
 }
 
 std::string to_conninfo(const ConnectionParams& params) {
     std::string out;
-    if (!params.host.empty()) append_conninfo_pair(out, "host", params.host);
-    append_conninfo_pair(out, "port", std::to_string(params.port));
-    if (!params.dbname.empty()) append_conninfo_pair(out, "dbname", params.dbname);
-    if (!params.user.empty()) append_conninfo_pair(out, "user", params.user);
-    if (!params.password.empty()) append_conninfo_pair(out, "password", params.password);
-    for (const auto& [key, value] : params.parameters) append_conninfo_pair(out, key, value);
+    if (!params.host.empty()) append_conninfo(out, "host", params.host);
+    append_conninfo(out, "port", std::to_string(params.port));
+    if (!params.dbname.empty()) append_conninfo(out, "dbname", params.dbname);
+    if (!params.user.empty()) append_conninfo(out, "user", params.user);
+    if (!params.password.empty()) append_conninfo(out, "password", params.password);
+    for (const auto& [key, value] : params.parameters) append_conninfo(out, key, value);
     return out;
 }
 

@@ -39,6 +39,9 @@ void set_parameter(ConnectionParams& params, std::string key, std::string value)
 // Keywords whose values are credentials and must never be shown.
 bool is_secret_parameter(std::string_view key);
 
+// Appends key='value', escaping quotes and backslashes as libpq requires.
+void append_conninfo(std::string& conninfo, std::string_view key, std::string_view value);
+
 // A libpq conninfo string; every value is quoted, so spaces, quotes and backslashes
 // in passwords survive.
 std::string to_conninfo(const ConnectionParams& params);

@@ -149,17 +149,6 @@ std::string mask_unparsed_conninfo(std::string_view text) {
     return std::string(text);
 }
 
-void append_conninfo_pair(std::string& out, std::string_view key, std::string_view value) {
-    if (!out.empty()) out += ' ';
-    out += key;
-    out += "='";
-    for (const char c : value) {
-        if (c == '\'' || c == '\\') out += '\\';
-        out += c;
-    }
-    out += '\'';
-}
-
 std::string mask_conninfo(std::string_view text) {
     const std::string terminated(text);
     char* error = nullptr;
@@ -173,12 +162,12 @@ std::string mask_conninfo(std::string_view text) {
         if (option->val == nullptr) continue;
         const std::string_view value = option->val;
         if (is_secret_parameter(option->keyword)) {
-            append_conninfo_pair(out, option->keyword, mask);
+            append_conninfo(out, option->keyword, mask);
         } else if (value.find("://") != std::string_view::npos) {
             // dbname may itself hold a URL when libpq is asked to expand it.
-            append_conninfo_pair(out, option->keyword, mask_url(value));
+            append_conninfo(out, option->keyword, mask_url(value));
         } else {
-            append_conninfo_pair(out, option->keyword, value);
+            append_conninfo(out, option->keyword, value);
         }
     }
     return out;

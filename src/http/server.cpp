@@ -5,7 +5,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
@@ -17,8 +16,11 @@ namespace gateway::http {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-Server::Server(asio::io_context& io, config::ServerSettings settings, RequestHandler handler)
-    : io_(io), settings_(std::move(settings)), handler_(std::move(handler)), acceptor_(io) {}
+Server::Server(IoPool& pool, config::ServerSettings settings, RequestHandler handler)
+    : pool_(pool),
+      settings_(std::move(settings)),
+      handler_(std::move(handler)),
+      acceptor_(pool.at(0)) {}
 
 Server::~Server() = default;
 
@@ -44,10 +46,8 @@ void Server::start() {
 
 asio::awaitable<void> Server::accept_loop() {
     while (!stopping_.load()) {
-        // Each connection gets its own strand: its coroutine and request_stop() never
-        // run at the same time, while different connections run in parallel.
-        auto [ec, socket] = co_await acceptor_.async_accept(
-            asio::make_strand(io_), asio::as_tuple(asio::use_awaitable));
+        auto [ec, socket] =
+            co_await acceptor_.async_accept(pool_.next(), asio::as_tuple(asio::use_awaitable));
         if (ec) {
             if (stopping_.load() || ec == asio::error::operation_aborted) co_return;
             // Out of descriptors or a connection reset before accept: keep serving others,
@@ -60,7 +60,7 @@ asio::awaitable<void> Server::accept_loop() {
         socket.set_option(tcp::no_delay(true), ec);
         auto session = std::make_shared<Session>(*this, std::move(socket));
         register_session(session);
-        asio::co_spawn(session->stream_executor(), session->run(), asio::detached);
+        asio::co_spawn(session->executor(), session->run(), asio::detached);
     }
 }
 

@@ -1,5 +1,5 @@
 // The HTTP/1.1 server: accepts on one endpoint, runs each connection as a coroutine on
-// its own strand, and shuts down gracefully.
+// one of the pool's contexts, and shuts down gracefully.
 #pragma once
 
 #include <atomic>
@@ -15,6 +15,7 @@
 
 #include "api/request.hpp"
 #include "config/settings.hpp"
+#include "http/io_pool.hpp"
 
 namespace gateway::http {
 
@@ -24,7 +25,7 @@ class Session;
 
 class Server {
 public:
-    Server(boost::asio::io_context& io, config::ServerSettings settings, RequestHandler handler);
+    Server(IoPool& pool, config::ServerSettings settings, RequestHandler handler);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
@@ -52,7 +53,7 @@ private:
     void register_session(const std::shared_ptr<Session>& session);
     void unregister_session(Session* session);
 
-    boost::asio::io_context& io_;
+    IoPool& pool_;
     const config::ServerSettings settings_;
     const RequestHandler handler_;
     boost::asio::ip::tcp::acceptor acceptor_;

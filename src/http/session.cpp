@@ -25,6 +25,9 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr auto linger_limit = std::chrono::seconds(2);
 constexpr std::size_t linger_bytes = 4 * 1024 * 1024;
 
+// Timeouts are whole seconds, so checking them once a second is precise enough.
+constexpr auto watchdog_period = std::chrono::seconds(1);
+
 // The parser rejected what the client sent, as opposed to the connection ending.
 bool is_malformed_request(const beast::error_code& ec) {
     static const auto& parser_errors = beast::error_code(bhttp::error::bad_method).category();
@@ -61,22 +64,42 @@ bhttp::response<bhttp::string_body> to_beast_response(api::Response&& response,
 }  // namespace
 
 Session::Session(Server& server, asio::ip::tcp::socket socket)
-    : server_(server), stream_(std::move(socket)) {}
+    : server_(server), socket_(std::move(socket)), watchdog_(socket_.get_executor()) {}
 
 void Session::request_stop() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
         self->stop_requested_ = true;
         // Idle with nothing received: nobody is waiting for an answer, close now.
-        if (!self->busy_ && self->buffer_.size() == 0) {
-            beast::error_code ignored;
-            self->stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-            self->stream_.cancel();
+        if (!self->busy_ && self->buffer_.size() == 0) self->close_socket();
+    });
+}
+
+void Session::close_socket() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ignored;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);  // fails whatever read or write is pending
+    watchdog_.cancel();
+}
+
+void Session::arm_watchdog() {
+    watchdog_.expires_after(watchdog_period);
+    watchdog_.async_wait([weak = weak_from_this()](const beast::error_code& ec) {
+        auto self = weak.lock();
+        if (!self || ec || self->closed_) return;
+        if (Clock::now() >= self->deadline_) {
+            self->close_socket();  // the client was too slow or idle too long
+        } else {
+            self->arm_watchdog();
         }
     });
 }
 
 asio::awaitable<void> Session::run() {
     auto self = shared_from_this();
+    set_deadline(server_.settings_.idle_timeout);
+    arm_watchdog();
     // Also bounds any unexpected exception to this connection.
     try {
         while (!stop_requested_) {
@@ -85,9 +108,7 @@ asio::awaitable<void> Session::run() {
     } catch (const std::exception& error) {
         spdlog::error("connection failed: {}", error.what());
     }
-    beast::error_code ignored;
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    close_socket();
     server_.unregister_session(this);
 }
 
@@ -99,9 +120,9 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
 
     // Between requests the connection may idle; once a request starts it must arrive
     // within the read timeout.
-    stream_.expires_after(buffer_.size() == 0 ? settings.idle_timeout : settings.read_timeout);
-    auto [header_ec, header_bytes] = co_await bhttp::async_read_header(stream_, buffer_, parser,
-                                                                     use_tuple);
+    set_deadline(buffer_.size() == 0 ? settings.idle_timeout : settings.read_timeout);
+    auto [header_ec, header_bytes] =
+        co_await bhttp::async_read_header(socket_, buffer_, parser, use_tuple);
     const auto started = std::chrono::steady_clock::now();
     busy_ = true;
     std::optional<api::Response> refusal;
@@ -120,11 +141,10 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
             expect != parser.get().end() && beast::iequals(expect->value(), "100-continue")) {
             // The client waits for this before sending a body we have agreed to take.
             bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
-            co_await bhttp::async_write(stream_, go_on, use_tuple);
+            co_await bhttp::async_write(socket_, go_on, use_tuple);
         }
-        stream_.expires_after(settings.read_timeout);
-        auto [body_ec, body_bytes] = co_await bhttp::async_read(stream_, buffer_, parser,
-                                                                use_tuple);
+        set_deadline(settings.read_timeout);
+        auto [body_ec, body_bytes] = co_await bhttp::async_read(socket_, buffer_, parser, use_tuple);
         if (body_ec == bhttp::error::body_limit) {
             refusal = api::error_response(413, "Request body too large (limit is 1 MiB)");
         } else if (is_malformed_request(body_ec)) {
@@ -139,8 +159,8 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
     if (refusal) {
         // The rest of the stream cannot be trusted to start at a message boundary.
         auto response = to_beast_response(std::move(*refusal), version, false);
-        stream_.expires_after(settings.read_timeout);
-        co_await bhttp::async_write(stream_, response, use_tuple);
+        set_deadline(settings.read_timeout);
+        co_await bhttp::async_write(socket_, response, use_tuple);
         log_access(parser.is_header_done() ? message.method_string() : "-",
                    parser.is_header_done() ? message.target() : "-", response.result_int(),
                    std::chrono::steady_clock::now() - started);
@@ -150,6 +170,7 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
 
     api::Request request = to_api_request(message);
     api::Response answer;
+    clear_deadline();  // the handler bounds its own waits (storage timeouts)
     try {
         answer = co_await server_.handler_(request);
     } catch (const std::exception& error) {
@@ -159,8 +180,8 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
     const bool keep_alive = message.keep_alive() && !stop_requested_ &&
                             !server_.stopping_.load(std::memory_order_relaxed);
     auto response = to_beast_response(std::move(answer), version, keep_alive);
-    stream_.expires_after(settings.read_timeout);
-    auto [write_ec, written] = co_await bhttp::async_write(stream_, response, use_tuple);
+    set_deadline(settings.read_timeout);
+    auto [write_ec, written] = co_await bhttp::async_write(socket_, response, use_tuple);
     log_access(request.method, request.target, response.result_int(),
                std::chrono::steady_clock::now() - started);
     busy_ = false;
@@ -170,13 +191,13 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
 
 asio::awaitable<void> Session::close_gracefully() {
     beast::error_code ec;
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-    stream_.expires_after(linger_limit);
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    set_deadline(linger_limit);
     std::size_t discarded = 0;
     while (discarded < linger_bytes) {
         buffer_.clear();
         auto [read_ec, n] =
-            co_await stream_.async_read_some(buffer_.prepare(64 * 1024), use_tuple);
+            co_await socket_.async_read_some(buffer_.prepare(64 * 1024), use_tuple);
         if (read_ec) break;
         discarded += n;
     }
