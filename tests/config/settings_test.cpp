@@ -1,0 +1,245 @@
+#include "config/settings.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace gateway::config {
+namespace {
+
+using namespace std::chrono_literals;
+
+Settings parse_one(const std::string& name, const std::string& value) {
+    return parse_settings(EnvMap{{name, value}});
+}
+
+TEST(Settings, DefaultsWhenNothingIsSet) {
+    const Settings s = parse_settings({});
+    EXPECT_EQ(s.server.host, "127.0.0.1");
+    EXPECT_EQ(s.server.port, 8000);
+    EXPECT_EQ(s.server.workers, 0u);
+    EXPECT_EQ(s.server.read_timeout, 30s);
+    EXPECT_EQ(s.server.idle_timeout, 60s);
+    EXPECT_EQ(s.server.shutdown_timeout, 10s);
+    EXPECT_EQ(s.log.level, "info");
+    EXPECT_EQ(s.log.format, LogFormat::text);
+    EXPECT_EQ(s.database.pool_size, 5u);
+    EXPECT_EQ(s.database.max_overflow, 10u);
+    EXPECT_EQ(s.database.pool_timeout, 30s);
+    EXPECT_EQ(s.database.pool_recycle, 1800s);
+    EXPECT_TRUE(s.database.pool_pre_ping);
+    EXPECT_EQ(s.database.connect_timeout, 5s);
+    EXPECT_FALSE(s.database.sql_echo);
+    EXPECT_TRUE(s.database.auto_migrate);
+    EXPECT_EQ(s.database.fallback, FallbackPolicy::memory);
+}
+
+TEST(Settings, EmptyValuesCountAsUnset) {
+    EnvMap env;
+    for (const char* name :
+         {"HOST", "PORT", "WORKERS", "HTTP_READ_TIMEOUT", "HTTP_IDLE_TIMEOUT", "SHUTDOWN_TIMEOUT",
+          "LOG_LEVEL", "LOG_FORMAT", "DB_POOL_SIZE", "DB_MAX_OVERFLOW", "DB_POOL_TIMEOUT",
+          "DB_POOL_RECYCLE", "DB_POOL_PRE_PING", "SQL_ECHO", "DB_AUTO_MIGRATE",
+          "DB_CONNECT_TIMEOUT", "DB_FALLBACK"}) {
+        env[name] = "";
+    }
+    const Settings s = parse_settings(env);
+    EXPECT_EQ(s.server.host, "127.0.0.1");
+    EXPECT_EQ(s.server.port, 8000);
+    EXPECT_EQ(s.database.pool_size, 5u);
+    EXPECT_EQ(s.database.fallback, FallbackPolicy::memory);
+}
+
+TEST(Settings, UnrelatedVariablesAreIgnored) {
+    EXPECT_NO_THROW(parse_settings({{"PATH", "/bin"}, {"port", "not-ours"}}));
+}
+
+struct ValidCase {
+    std::string name;
+    std::string value;
+    std::function<void(const Settings&)> check;
+};
+
+TEST(Settings, AcceptsEachVariablesValidValues) {
+    const std::vector<ValidCase> cases{
+        {"HOST", "0.0.0.0", [](const Settings& s) { EXPECT_EQ(s.server.host, "0.0.0.0"); }},
+        {"HOST", "::", [](const Settings& s) { EXPECT_EQ(s.server.host, "::"); }},
+        {"HOST", "::1", [](const Settings& s) { EXPECT_EQ(s.server.host, "::1"); }},
+        {"HOST", "[::1]", [](const Settings& s) { EXPECT_EQ(s.server.host, "::1"); }},
+        {"HOST", "localhost", [](const Settings& s) { EXPECT_EQ(s.server.host, "localhost"); }},
+        {"HOST", "api.example.com",
+         [](const Settings& s) { EXPECT_EQ(s.server.host, "api.example.com"); }},
+        {"HOST", "gateway_api", [](const Settings& s) { EXPECT_EQ(s.server.host, "gateway_api"); }},
+        {"PORT", "0", [](const Settings& s) { EXPECT_EQ(s.server.port, 0); }},
+        {"PORT", "80", [](const Settings& s) { EXPECT_EQ(s.server.port, 80); }},
+        {"PORT", "65535", [](const Settings& s) { EXPECT_EQ(s.server.port, 65535); }},
+        {"WORKERS", "1", [](const Settings& s) { EXPECT_EQ(s.server.workers, 1u); }},
+        {"WORKERS", "256", [](const Settings& s) { EXPECT_EQ(s.server.workers, 256u); }},
+        {"HTTP_READ_TIMEOUT", "1", [](const Settings& s) { EXPECT_EQ(s.server.read_timeout, 1s); }},
+        {"HTTP_IDLE_TIMEOUT", "300",
+         [](const Settings& s) { EXPECT_EQ(s.server.idle_timeout, 300s); }},
+        {"SHUTDOWN_TIMEOUT", "86400",
+         [](const Settings& s) { EXPECT_EQ(s.server.shutdown_timeout, 86400s); }},
+        {"LOG_LEVEL", "trace", [](const Settings& s) { EXPECT_EQ(s.log.level, "trace"); }},
+        {"LOG_LEVEL", "DEBUG", [](const Settings& s) { EXPECT_EQ(s.log.level, "debug"); }},
+        {"LOG_LEVEL", "Warn", [](const Settings& s) { EXPECT_EQ(s.log.level, "warn"); }},
+        {"LOG_LEVEL", "warning", [](const Settings& s) { EXPECT_EQ(s.log.level, "warn"); }},
+        {"LOG_LEVEL", "error", [](const Settings& s) { EXPECT_EQ(s.log.level, "error"); }},
+        {"LOG_LEVEL", "critical", [](const Settings& s) { EXPECT_EQ(s.log.level, "critical"); }},
+        {"LOG_LEVEL", "OFF", [](const Settings& s) { EXPECT_EQ(s.log.level, "off"); }},
+        {"LOG_FORMAT", "json", [](const Settings& s) { EXPECT_EQ(s.log.format, LogFormat::json); }},
+        {"LOG_FORMAT", "TEXT", [](const Settings& s) { EXPECT_EQ(s.log.format, LogFormat::text); }},
+        {"DB_POOL_SIZE", "1", [](const Settings& s) { EXPECT_EQ(s.database.pool_size, 1u); }},
+        {"DB_POOL_SIZE", "1000", [](const Settings& s) { EXPECT_EQ(s.database.pool_size, 1000u); }},
+        {"DB_MAX_OVERFLOW", "0", [](const Settings& s) { EXPECT_EQ(s.database.max_overflow, 0u); }},
+        {"DB_MAX_OVERFLOW", "1000",
+         [](const Settings& s) { EXPECT_EQ(s.database.max_overflow, 1000u); }},
+        {"DB_POOL_TIMEOUT", "0.5",
+         [](const Settings& s) { EXPECT_EQ(s.database.pool_timeout, 500ms); }},
+        {"DB_POOL_TIMEOUT", "12",
+         [](const Settings& s) { EXPECT_EQ(s.database.pool_timeout, 12s); }},
+        {"DB_POOL_TIMEOUT", "0.0001",
+         [](const Settings& s) { EXPECT_EQ(s.database.pool_timeout, 1ms); }},
+        {"DB_POOL_TIMEOUT", "1.2345",
+         [](const Settings& s) { EXPECT_EQ(s.database.pool_timeout, 1235ms); }},
+        {"DB_POOL_RECYCLE", "3600",
+         [](const Settings& s) { EXPECT_EQ(s.database.pool_recycle, 3600s); }},
+        {"DB_POOL_RECYCLE", "0", [](const Settings& s) { EXPECT_EQ(s.database.pool_recycle, 0s); }},
+        {"DB_POOL_RECYCLE", "-1",
+         [](const Settings& s) { EXPECT_EQ(s.database.pool_recycle, 0s); }},
+        {"DB_POOL_PRE_PING", "false",
+         [](const Settings& s) { EXPECT_FALSE(s.database.pool_pre_ping); }},
+        {"DB_POOL_PRE_PING", "0",
+         [](const Settings& s) { EXPECT_FALSE(s.database.pool_pre_ping); }},
+        {"DB_POOL_PRE_PING", "No",
+         [](const Settings& s) { EXPECT_FALSE(s.database.pool_pre_ping); }},
+        {"DB_POOL_PRE_PING", "OFF",
+         [](const Settings& s) { EXPECT_FALSE(s.database.pool_pre_ping); }},
+        {"SQL_ECHO", "true", [](const Settings& s) { EXPECT_TRUE(s.database.sql_echo); }},
+        {"SQL_ECHO", "1", [](const Settings& s) { EXPECT_TRUE(s.database.sql_echo); }},
+        {"SQL_ECHO", "YES", [](const Settings& s) { EXPECT_TRUE(s.database.sql_echo); }},
+        {"SQL_ECHO", "on", [](const Settings& s) { EXPECT_TRUE(s.database.sql_echo); }},
+        {"SQL_ECHO", "True", [](const Settings& s) { EXPECT_TRUE(s.database.sql_echo); }},
+        {"DB_AUTO_MIGRATE", "false",
+         [](const Settings& s) { EXPECT_FALSE(s.database.auto_migrate); }},
+        {"DB_CONNECT_TIMEOUT", "2.5",
+         [](const Settings& s) { EXPECT_EQ(s.database.connect_timeout, 2500ms); }},
+        {"DB_CONNECT_TIMEOUT", "1",
+         [](const Settings& s) { EXPECT_EQ(s.database.connect_timeout, 1s); }},
+        {"DB_FALLBACK", "none",
+         [](const Settings& s) { EXPECT_EQ(s.database.fallback, FallbackPolicy::none); }},
+        {"DB_FALLBACK", "Memory",
+         [](const Settings& s) { EXPECT_EQ(s.database.fallback, FallbackPolicy::memory); }},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name + "=" + c.value);
+        c.check(parse_one(c.name, c.value));
+    }
+}
+
+struct BadCase {
+    std::string name;
+    std::string value;
+};
+
+TEST(Settings, RejectsEachMalformedValueNamingTheVariable) {
+    const std::vector<BadCase> cases{
+        {"HOST", "not a host"},
+        {"HOST", "-leading.dash"},
+        {"HOST", "a..b"},
+        {"HOST", "1.2.3.999"},
+        {"HOST", "8000"},
+        {"HOST", "[::1"},
+        {"HOST", "[example]"},
+        {"HOST", "host:8000"},
+        {"HOST", " localhost"},
+        {"HOST", "http://x"},
+        {"PORT", "abc"},
+        {"PORT", "70000"},
+        {"PORT", "65536"},
+        {"PORT", "-1"},
+        {"PORT", "8000x"},
+        {"PORT", " 80"},
+        {"PORT", "80 "},
+        {"PORT", "+80"},
+        {"PORT", "-0"},
+        {"PORT", "0x50"},
+        {"PORT", "8e3"},
+        {"PORT", "99999999999999999999999"},
+        {"WORKERS", "0"},
+        {"WORKERS", "257"},
+        {"WORKERS", "four"},
+        {"HTTP_READ_TIMEOUT", "0"},
+        {"HTTP_READ_TIMEOUT", "-5"},
+        {"HTTP_READ_TIMEOUT", "1.5"},
+        {"HTTP_IDLE_TIMEOUT", "10s"},
+        {"SHUTDOWN_TIMEOUT", "86401"},
+        {"LOG_LEVEL", "verbose"},
+        {"LOG_LEVEL", "warnings"},
+        {"LOG_LEVEL", " info"},
+        {"LOG_FORMAT", "xml"},
+        {"LOG_FORMAT", "jsonl"},
+        {"DB_POOL_SIZE", "0"},
+        {"DB_POOL_SIZE", "1001"},
+        {"DB_POOL_SIZE", "5.0"},
+        {"DB_MAX_OVERFLOW", "-1"},
+        {"DB_MAX_OVERFLOW", "1001"},
+        {"DB_POOL_TIMEOUT", "0"},
+        {"DB_POOL_TIMEOUT", "0.0"},
+        {"DB_POOL_TIMEOUT", "-1"},
+        {"DB_POOL_TIMEOUT", ".5"},
+        {"DB_POOL_TIMEOUT", "5."},
+        {"DB_POOL_TIMEOUT", "1e3"},
+        {"DB_POOL_TIMEOUT", "1.2.3"},
+        {"DB_POOL_TIMEOUT", "nan"},
+        {"DB_POOL_TIMEOUT", "86400.001"},
+        {"DB_POOL_RECYCLE", "-2"},
+        {"DB_POOL_RECYCLE", "1.5"},
+        {"DB_POOL_RECYCLE", "2147483648"},
+        {"DB_POOL_RECYCLE", "never"},
+        {"DB_POOL_PRE_PING", "maybe"},
+        {"DB_POOL_PRE_PING", "2"},
+        {"SQL_ECHO", "y"},
+        {"SQL_ECHO", "tru"},
+        {"DB_AUTO_MIGRATE", " true"},
+        {"DB_CONNECT_TIMEOUT", "0"},
+        {"DB_CONNECT_TIMEOUT", "five"},
+        {"DB_CONNECT_TIMEOUT", "0.5s"},
+        {"DB_FALLBACK", "memory-only"},
+        {"DB_FALLBACK", "off"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name + "=" + c.value);
+        try {
+            parse_one(c.name, c.value);
+            ADD_FAILURE() << "accepted";
+        } catch (const ConfigError& error) {
+            EXPECT_EQ(error.variable(), c.name);
+            EXPECT_EQ(std::string(error.what()).rfind(c.name + ": ", 0), 0u) << error.what();
+        }
+    }
+}
+
+TEST(Settings, PortErrorSaysWhatIsExpected) {
+    try {
+        parse_one("PORT", "70000");
+        FAIL() << "accepted";
+    } catch (const ConfigError& error) {
+        EXPECT_STREQ(error.what(), "PORT: expected an integer from 0 to 65535");
+    }
+}
+
+TEST(Settings, CurrentEnvironmentReadsThisProcess) {
+    // Every process the test runner starts has PATH; no test here changes the environment.
+    const EnvMap env = current_environment();
+    const char* path = std::getenv("PATH");
+    ASSERT_NE(path, nullptr);
+    ASSERT_TRUE(env.contains("PATH"));
+    EXPECT_EQ(env.at("PATH"), path);
+}
+
+}  // namespace
+}  // namespace gateway::config
