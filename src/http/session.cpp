@@ -1,6 +1,9 @@
 #include "http/session.hpp"
 
+#include <array>
+
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -8,6 +11,7 @@
 
 #include "api/errors.hpp"
 #include "http/access_log.hpp"
+#include "http/response_head.hpp"
 #include "http/server.hpp"
 
 namespace gateway::http {
@@ -45,20 +49,6 @@ api::Request to_api_request(const bhttp::request<bhttp::string_body>& message) {
     }
     request.body = message.body();
     return request;
-}
-
-bhttp::response<bhttp::string_body> to_beast_response(api::Response&& response,
-                                                      unsigned version, bool keep_alive) {
-    bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status),
-                                                version};
-    if (!response.content_type.empty()) {
-        message.set(bhttp::field::content_type, response.content_type);
-    }
-    for (auto& [name, value] : response.headers) message.set(name, value);
-    message.body() = std::move(response.body);
-    message.keep_alive(keep_alive);
-    message.prepare_payload();
-    return message;
 }
 
 }  // namespace
@@ -155,14 +145,12 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
     }
 
     const auto& message = parser.get();
-    const unsigned version = parser.is_header_done() ? message.version() : 11;
+    const unsigned version = parser.is_header_done() && message.version() == 10 ? 10 : 11;
     if (refusal) {
         // The rest of the stream cannot be trusted to start at a message boundary.
-        auto response = to_beast_response(std::move(*refusal), version, false);
-        set_deadline(settings.read_timeout);
-        co_await bhttp::async_write(socket_, response, use_tuple);
+        co_await write_response(*refusal, version, false);
         log_access(parser.is_header_done() ? message.method_string() : "-",
-                   parser.is_header_done() ? message.target() : "-", response.result_int(),
+                   parser.is_header_done() ? message.target() : "-", refusal->status,
                    std::chrono::steady_clock::now() - started);
         co_await close_gracefully();
         co_return Outcome::close;
@@ -179,14 +167,23 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
     }
     const bool keep_alive = message.keep_alive() && !stop_requested_ &&
                             !server_.stopping_.load(std::memory_order_relaxed);
-    auto response = to_beast_response(std::move(answer), version, keep_alive);
-    set_deadline(settings.read_timeout);
-    auto [write_ec, written] = co_await bhttp::async_write(socket_, response, use_tuple);
-    log_access(request.method, request.target, response.result_int(),
+    const bool written = co_await write_response(answer, version, keep_alive);
+    log_access(request.method, request.target, answer.status,
                std::chrono::steady_clock::now() - started);
     busy_ = false;
-    if (write_ec || !keep_alive) co_return Outcome::close;
+    if (!written || !keep_alive) co_return Outcome::close;
     co_return Outcome::keep_open;
+}
+
+asio::awaitable<bool> Session::write_response(const api::Response& response, unsigned version,
+                                              bool keep_alive) {
+    head_.clear();
+    append_response_head(head_, response, version, keep_alive, dates_.now());
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_),
+                                                    asio::buffer(response.body)};
+    set_deadline(server_.settings_.read_timeout);
+    auto [ec, written] = co_await asio::async_write(socket_, buffers, use_tuple);
+    co_return !ec;
 }
 
 asio::awaitable<void> Session::close_gracefully() {

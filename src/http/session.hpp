@@ -5,11 +5,15 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+
+#include "api/request.hpp"
+#include "http/response_head.hpp"
 
 namespace gateway::http {
 
@@ -34,6 +38,9 @@ private:
 
     boost::asio::awaitable<Outcome> serve_one();
     boost::asio::awaitable<void> close_gracefully();
+    // Writes head and body in one gather write; false if the connection failed.
+    boost::asio::awaitable<bool> write_response(const api::Response& response, unsigned version,
+                                                bool keep_alive);
 
     // A once-a-second watchdog enforces the deadline, so moving it on every read and
     // write is a plain store rather than a timer-queue operation.
@@ -47,6 +54,8 @@ private:
     boost::asio::steady_timer watchdog_;
     Clock::time_point deadline_ = Clock::time_point::max();
     boost::beast::flat_buffer buffer_;
+    std::string head_;  // reused for every response's status line and headers
+    DateCache dates_;
     bool busy_ = false;
     bool stop_requested_ = false;
     bool closed_ = false;

@@ -1,0 +1,83 @@
+// A bounded pool of PgConnections shared by all worker threads, with SQLAlchemy's knobs:
+// pool_size kept open, max_overflow more when busy (closed when idle again), a bounded
+// wait for a connection, recycling by age, and a pre-ping before reusing a connection
+// that sat idle.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "config/settings.hpp"
+#include "db/db_error.hpp"
+#include "db/pg_connection.hpp"
+
+namespace gateway::db {
+
+struct PoolStats {
+    std::size_t in_use = 0;
+    std::size_t idle = 0;
+    std::size_t waiting = 0;
+    std::uint64_t created = 0;
+    std::uint64_t closed = 0;
+    std::uint64_t timeouts = 0;  // acquires that gave up after DB_POOL_TIMEOUT
+    std::uint64_t errors = 0;    // failed connects and connections found broken
+};
+
+class ConnectionPool;
+
+// A checked-out connection; returns itself to the pool when destroyed (or is
+// discarded if it broke).
+class PooledConnection {
+public:
+    PooledConnection() = default;
+    PooledConnection(std::shared_ptr<ConnectionPool> pool, std::unique_ptr<PgConnection> conn);
+    PooledConnection(PooledConnection&&) noexcept = default;
+    PooledConnection& operator=(PooledConnection&&) noexcept;
+    ~PooledConnection();
+
+    PgConnection* operator->() const { return conn_.get(); }
+    PgConnection& operator*() const { return *conn_; }
+
+private:
+    std::shared_ptr<ConnectionPool> pool_;
+    std::unique_ptr<PgConnection> conn_;
+};
+
+class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
+public:
+    // `conninfo` may carry a password; it is kept only to open connections.
+    static std::shared_ptr<ConnectionPool> create(std::string conninfo,
+                                                  config::DatabaseSettings settings);
+
+    // A healthy connection, or pool_exhausted after DB_POOL_TIMEOUT, connect_failed /
+    // timeout when a new one cannot be opened, shutting_down after close(). A broken
+    // idle connection found by the pre-ping is replaced without failing the caller.
+    // The connection is opened on, and later used from, the caller's executor.
+    boost::asio::awaitable<DbResult<PooledConnection>> acquire();
+
+    PoolStats stats() const;
+
+    // Closes idle connections now and the others as they come back; later acquires fail.
+    void close();
+
+    const config::DatabaseSettings& settings() const { return settings_; }
+
+private:
+    friend class PooledConnection;
+    ConnectionPool(std::string conninfo, config::DatabaseSettings settings);
+    void release(std::unique_ptr<PgConnection> conn);
+    // ... waiter queue, idle list, counters: the implementer's
+
+    const std::string conninfo_;
+    const config::DatabaseSettings settings_;
+    mutable std::mutex mutex_;
+};
+
+}  // namespace gateway::db
