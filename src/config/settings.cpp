@@ -91,6 +91,13 @@ DatabaseSettings read_database(const EnvMap& env) {
     if (const auto timeout = read_decimal_seconds(env, "DB_CONNECT_TIMEOUT", max_timeout_seconds)) {
         db.connect_timeout = *timeout;
     }
+    if (const auto timeout =
+            read_decimal_seconds(env, "DB_STATEMENT_TIMEOUT", max_timeout_seconds)) {
+        db.statement_timeout = *timeout;
+    }
+    if (const auto timeout = read_decimal_seconds(env, "DB_HEALTH_TIMEOUT", max_timeout_seconds)) {
+        db.health_timeout = *timeout;
+    }
     db.sql_echo = read_boolean(env, "SQL_ECHO").value_or(db.sql_echo);
     db.auto_migrate = read_boolean(env, "DB_AUTO_MIGRATE").value_or(db.auto_migrate);
     if (const auto fallback = lookup(env, "DB_FALLBACK")) {

@@ -48,12 +48,16 @@ struct LogSettings {
 
 // Pool and connection settings, with the defaults of SQLAlchemy's pool.
 struct DatabaseSettings {
-    unsigned pool_size = 5;                            // DB_POOL_SIZE
-    unsigned max_overflow = 10;                        // DB_MAX_OVERFLOW
-    std::chrono::milliseconds pool_timeout{30000};     // DB_POOL_TIMEOUT (seconds, fractions)
-    std::chrono::seconds pool_recycle{1800};           // DB_POOL_RECYCLE; 0 = never
-    bool pool_pre_ping = true;                         // DB_POOL_PRE_PING
-    std::chrono::milliseconds connect_timeout{5000};   // DB_CONNECT_TIMEOUT (seconds, fractions)
+    unsigned pool_size = 5;                           // DB_POOL_SIZE
+    unsigned max_overflow = 10;                       // DB_MAX_OVERFLOW
+    std::chrono::milliseconds pool_timeout{30000};    // DB_POOL_TIMEOUT (seconds, fractions)
+    std::chrono::seconds pool_recycle{1800};          // DB_POOL_RECYCLE; 0 = never
+    bool pool_pre_ping = true;                        // DB_POOL_PRE_PING
+    std::chrono::milliseconds connect_timeout{5000};  // DB_CONNECT_TIMEOUT (seconds, fractions)
+    // Bounds each statement, so a stalled database gives a 503, not a hung request.
+    std::chrono::milliseconds statement_timeout{5000};  // DB_STATEMENT_TIMEOUT (seconds, fractions)
+    // Bounds the database check behind GET /health.
+    std::chrono::milliseconds health_timeout{1000};    // DB_HEALTH_TIMEOUT (seconds, fractions)
     bool sql_echo = false;                             // SQL_ECHO
     bool auto_migrate = true;                          // DB_AUTO_MIGRATE
     FallbackPolicy fallback = FallbackPolicy::memory;  // DB_FALLBACK=memory|none
