@@ -4,6 +4,7 @@
 
 #include "app/logging.hpp"
 #include "app/serve.hpp"
+#include "config/database_sources.hpp"
 #include "config/settings.hpp"
 
 namespace {
@@ -24,7 +25,10 @@ Configuration comes from the environment (see the README), for example:
 int run_serve() {
     gateway::config::Settings settings;
     try {
-        settings = gateway::config::parse_settings(gateway::config::current_environment());
+        const auto env = gateway::config::current_environment();
+        settings = gateway::config::parse_settings(env);
+        // Checked now so that a typo in a database variable stops the start.
+        gateway::config::configured_database_sources(env);
     } catch (const gateway::config::ConfigError& error) {
         std::fprintf(stderr, "gateway-api: configuration error: %s\n", error.what());
         return 2;
