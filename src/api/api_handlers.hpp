@@ -12,7 +12,7 @@
 namespace gateway::api {
 
 class ApiHandlers {
-public:
+  public:
     explicit ApiHandlers(store::Repository& repository) : repository_(repository) {}
 
     boost::asio::awaitable<Response> create(const Request& request);
@@ -22,7 +22,7 @@ public:
     boost::asio::awaitable<Response> patch(const Request& request, std::string ref);
     boost::asio::awaitable<Response> remove(const Request& request, std::string ref);
 
-private:
+  private:
     store::Repository& repository_;
 };
 

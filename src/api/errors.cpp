@@ -53,7 +53,9 @@ Response store_error_response(const store::StoreError& error) {
     return error_response(500, "Internal Server Error");
 }
 
-Response not_found_response() { return error_response(404, "Not Found"); }
+Response not_found_response() {
+    return error_response(404, "Not Found");
+}
 
 Response method_not_allowed_response(std::string_view allow) {
     Response response = error_response(405, "Method Not Allowed");

@@ -18,7 +18,7 @@ Response validation_error_response(const domain::FieldErrors& errors);
 // 404, 409, 412, 422 or 503, as the kind of store failure says.
 Response store_error_response(const store::StoreError& error);
 
-Response not_found_response();                             // unknown path
+Response not_found_response();                                 // unknown path
 Response method_not_allowed_response(std::string_view allow);  // with the Allow header
 
 }  // namespace gateway::api

@@ -18,7 +18,8 @@ Response health_response(const DatabaseHealth& database) {
     std::string& out = response.body;
     out.reserve(256);
     out += healthy ? R"({"status":"healthy")" : R"({"status":"unhealthy")";
-    out += R"(,"service":"Gateway Management API","version":")" GATEWAY_VERSION R"(","database":{"status":)";
+    out += R"(,"service":"Gateway Management API","version":")" GATEWAY_VERSION
+           R"(","database":{"status":)";
     domain::append_json_string(out, database.status);
     out += ",\"type\":";
     domain::append_json_string(out, database.type);

@@ -8,8 +8,6 @@ namespace gateway::api {
 
 namespace {
 
-using domain::FieldError;
-
 std::optional<bool> parse_bool(std::string_view text) {
     auto equals = [&](std::string_view word) {
         return text.size() == word.size() &&
@@ -42,12 +40,13 @@ domain::Expected<store::ListQuery, domain::FieldErrors> parse_list_params(
                                   "integer",
                                   "int_parsing"});
             } else if (limit < 1) {
-                errors.push_back(
-                    {{"query", "limit"}, "Input should be greater than or equal to 1",
-                     "greater_than_equal"});
+                errors.push_back({{"query", "limit"},
+                                  "Input should be greater than or equal to 1",
+                                  "greater_than_equal"});
             } else if (limit > static_cast<long long>(max_page_size)) {
                 errors.push_back({{"query", "limit"},
-                                  "Input should be less than or equal to 1000", "less_than_equal"});
+                                  "Input should be less than or equal to 1000",
+                                  "less_than_equal"});
             } else {
                 query.limit = static_cast<std::size_t>(limit);
             }

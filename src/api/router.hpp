@@ -11,13 +11,13 @@
 namespace gateway::api {
 
 class Router {
-public:
+  public:
     Router(ApiHandlers& apis, DatabaseHealthCheck database_health)
         : apis_(apis), database_health_(std::move(database_health)) {}
 
     boost::asio::awaitable<Response> route(const Request& request);
 
-private:
+  private:
     ApiHandlers& apis_;
     DatabaseHealthCheck database_health_;
 };

@@ -18,14 +18,14 @@ namespace {
 // {"time":"2026-11-27T07:00:00.123Z","level":"info","message":"..."}: the message is
 // escaped, so a request target with quotes cannot break a log shipper's parser.
 class JsonLineFormatter final : public spdlog::formatter {
-public:
+  public:
     void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
         std::string line;
         line.reserve(96 + msg.payload.size());
         line += "{\"time\":\"";
-        const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                msg.time.time_since_epoch())
-                                .count();
+        const auto millis =
+            std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch())
+                .count();
         domain::append_timestamp(line, millis);
         line += "\",\"level\":\"";
         const auto level = spdlog::level::to_string_view(msg.level);
@@ -52,8 +52,8 @@ void configure_logging(const config::LogSettings& settings) {
     } else {
         logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
     }
-    logger->set_level(spdlog::level::from_str(settings.level == "warning" ? "warn"
-                                                                          : settings.level));
+    logger->set_level(
+        spdlog::level::from_str(settings.level == "warning" ? "warn" : settings.level));
     logger->flush_on(spdlog::level::warn);
     spdlog::set_default_logger(std::move(logger));
     spdlog::flush_every(std::chrono::seconds(1));

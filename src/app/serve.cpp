@@ -4,11 +4,11 @@
 #include <thread>
 #include <vector>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <spdlog/spdlog.h>
 
 #include "api/api_handlers.hpp"
 #include "api/health.hpp"
@@ -28,7 +28,6 @@ unsigned worker_count(const config::ServerSettings& settings) {
     if (settings.workers != 0) return settings.workers;
     return std::max(1u, std::thread::hardware_concurrency());
 }
-
 
 asio::awaitable<api::DatabaseHealth> in_memory_database_health() {
     co_return api::in_memory_health();
@@ -78,10 +77,11 @@ int serve(const config::Settings& settings) {
     });
 
     const auto address = endpoint.address();
-    spdlog::info("Gateway Management API {} listening on http://{}{}{}:{} ({} workers, storage: "
-                 "in-memory)",
-                 GATEWAY_VERSION, address.is_v6() ? "[" : "", address.to_string(),
-                 address.is_v6() ? "]" : "", endpoint.port(), workers);
+    spdlog::info(
+        "Gateway Management API {} listening on http://{}{}{}:{} ({} workers, storage: "
+        "in-memory)",
+        GATEWAY_VERSION, address.is_v6() ? "[" : "", address.to_string(),
+        address.is_v6() ? "]" : "", endpoint.port(), workers);
     flush_logs();
 
     pool.run();

@@ -37,8 +37,8 @@ struct ServerSettings {
     std::chrono::seconds read_timeout{30};      // HTTP_READ_TIMEOUT: one request's arrival
     std::chrono::seconds idle_timeout{60};      // HTTP_IDLE_TIMEOUT: keep-alive between requests
     std::chrono::seconds shutdown_timeout{10};  // SHUTDOWN_TIMEOUT: in-flight requests on stop
-    std::size_t body_limit = 1024 * 1024;       // contract: 413 above 1 MiB
-    std::size_t header_limit = 16 * 1024;
+    std::size_t body_limit = std::size_t{1024} * 1024;       // contract: 413 above 1 MiB
+    std::size_t header_limit = std::size_t{16} * 1024;
 };
 
 struct LogSettings {

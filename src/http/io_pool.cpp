@@ -30,7 +30,9 @@ IoPool::IoPool(unsigned threads) {
     }
 }
 
-IoPool::~IoPool() { stop(); }
+IoPool::~IoPool() {
+    stop();
+}
 
 boost::asio::io_context& IoPool::next() {
     auto& io = *contexts_[next_];

@@ -14,7 +14,7 @@
 namespace gateway::http {
 
 class IoPool {
-public:
+  public:
     explicit IoPool(unsigned threads);
     ~IoPool();
     IoPool(const IoPool&) = delete;
@@ -29,7 +29,7 @@ public:
     void run();
     void stop();
 
-private:
+  private:
     using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
 
     std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;

@@ -17,7 +17,8 @@ const std::string& DateCache::now() {
         std::tm utc{};
         gmtime_r(&t, &utc);
         char buffer[64];
-        const std::size_t n = std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+        const std::size_t n =
+            std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &utc);
         value_.assign(buffer, n);
     }
     return value_;
@@ -38,8 +39,8 @@ void append_response_head(std::string& out, const api::Response& response, unsig
     out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
     append_number(out, response.status);
     out += ' ';
-    const auto reason =
-        boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(response.status));
+    const auto reason = boost::beast::http::obsolete_reason(
+        static_cast<boost::beast::http::status>(response.status));
     out.append(reason.data(), reason.size());
     out += "\r\nDate: ";
     out += date;

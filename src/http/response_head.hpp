@@ -11,10 +11,10 @@ namespace gateway::http {
 
 // The HTTP Date header value (RFC 9110 5.6.7), recomputed only when the second changes.
 class DateCache {
-public:
+  public:
     const std::string& now();
 
-private:
+  private:
     std::chrono::system_clock::time_point::rep second_ = -1;
     std::string value_;
 };

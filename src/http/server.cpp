@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -7,7 +8,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "http/session.hpp"
 
@@ -34,7 +34,7 @@ tcp::endpoint Server::listen() {
 }
 
 void Server::start() {
-    asio::co_spawn(acceptor_.get_executor(), accept_loop(), [](std::exception_ptr error) {
+    asio::co_spawn(acceptor_.get_executor(), accept_loop(), [](const std::exception_ptr& error) {
         if (!error) return;
         try {
             std::rethrow_exception(error);

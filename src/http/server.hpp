@@ -24,7 +24,7 @@ using RequestHandler = std::function<boost::asio::awaitable<api::Response>(const
 class Session;
 
 class Server {
-public:
+  public:
     Server(IoPool& pool, config::ServerSettings settings, RequestHandler handler);
     ~Server();
     Server(const Server&) = delete;
@@ -47,7 +47,7 @@ public:
     // Completes when every connection has closed or `limit` has passed; true if all closed.
     boost::asio::awaitable<bool> drain(std::chrono::steady_clock::duration limit);
 
-private:
+  private:
     friend class Session;
     boost::asio::awaitable<void> accept_loop();
     void register_session(const std::shared_ptr<Session>& session);

@@ -2,11 +2,12 @@
 
 #include <array>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
 
 #include "api/errors.hpp"
@@ -27,7 +28,7 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 // After answering a request whose body we refused, the client may still be sending it.
 // Reading and discarding for a short while lets it see our answer instead of a reset.
 constexpr auto linger_limit = std::chrono::seconds(2);
-constexpr std::size_t linger_bytes = 4 * 1024 * 1024;
+constexpr std::size_t linger_bytes = std::size_t{4} * 1024 * 1024;
 
 // Timeouts are whole seconds, so checking them once a second is precise enough.
 constexpr auto watchdog_period = std::chrono::seconds(1);
@@ -134,7 +135,8 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
             co_await bhttp::async_write(socket_, go_on, use_tuple);
         }
         set_deadline(settings.read_timeout);
-        auto [body_ec, body_bytes] = co_await bhttp::async_read(socket_, buffer_, parser, use_tuple);
+        auto [body_ec, body_bytes] =
+            co_await bhttp::async_read(socket_, buffer_, parser, use_tuple);
         if (body_ec == bhttp::error::body_limit) {
             refusal = api::error_response(413, "Request body too large (limit is 1 MiB)");
         } else if (is_malformed_request(body_ec)) {
@@ -194,7 +196,7 @@ asio::awaitable<void> Session::close_gracefully() {
     while (discarded < linger_bytes) {
         buffer_.clear();
         auto [read_ec, n] =
-            co_await socket_.async_read_some(buffer_.prepare(64 * 1024), use_tuple);
+            co_await socket_.async_read_some(buffer_.prepare(std::size_t{64} * 1024), use_tuple);
         if (read_ec) break;
         discarded += n;
     }

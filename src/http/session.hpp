@@ -22,7 +22,7 @@ class Server;
 // Everything a session does runs on its socket's io_context, which one thread runs;
 // that is what makes its members safe without locks.
 class Session : public std::enable_shared_from_this<Session> {
-public:
+  public:
     Session(Server& server, boost::asio::ip::tcp::socket socket);
 
     boost::asio::ip::tcp::socket::executor_type executor() { return socket_.get_executor(); }
@@ -32,7 +32,7 @@ public:
     // From any thread: close now if idle, else after the response being worked on.
     void request_stop();
 
-private:
+  private:
     enum class Outcome { keep_open, close };
     using Clock = std::chrono::steady_clock;
 

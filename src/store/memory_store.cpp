@@ -57,13 +57,14 @@ boost::asio::awaitable<StoreResult<ApiPtr>> MemoryStore::replace(
     co_return replace_now(ref, std::move(spec), precondition);
 }
 
-boost::asio::awaitable<StoreResult<ApiPtr>> MemoryStore::patch(
-    std::string ref, boost::json::object merge_patch, domain::Precondition precondition) {
+boost::asio::awaitable<StoreResult<ApiPtr>> MemoryStore::patch(std::string ref,
+                                                               boost::json::object merge_patch,
+                                                               domain::Precondition precondition) {
     co_return patch_now(ref, merge_patch, precondition);
 }
 
 boost::asio::awaitable<StoreResult<Done>> MemoryStore::remove(std::string ref,
-                                                            domain::Precondition precondition) {
+                                                              domain::Precondition precondition) {
     co_return remove_now(ref, precondition);
 }
 
@@ -141,8 +142,8 @@ StoreResult<ApiPtr> MemoryStore::patch_now(std::string_view ref,
     domain::apply_merge_patch(document, merge_patch);
     auto spec = domain::spec_from_json(document.as_object());
     if (!spec) {
-        return domain::unexpected(StoreError{StoreErrc::invalid, "Validation failed",
-                                             std::move(spec).error()});
+        return domain::unexpected(
+            StoreError{StoreErrc::invalid, "Validation failed", std::move(spec).error()});
     }
     return update_locked(current, std::move(spec).value());
 }

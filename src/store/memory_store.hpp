@@ -29,7 +29,7 @@ struct MemoryStoreStats {
 // its precondition and publishes its change as one step. Readers only copy shared
 // pointers under the lock; serialising happens outside it.
 class MemoryStore final : public Repository {
-public:
+  public:
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> create(domain::ApiSpec spec) override;
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> find(std::string ref) override;
     boost::asio::awaitable<StoreResult<ApiPage>> list(ListQuery query) override;
@@ -39,7 +39,7 @@ public:
         std::string ref, boost::json::object merge_patch,
         domain::Precondition precondition) override;
     boost::asio::awaitable<StoreResult<Done>> remove(std::string ref,
-                                                    domain::Precondition precondition) override;
+                                                     domain::Precondition precondition) override;
 
     // The same operations without a coroutine frame, for callers that are not on an
     // executor (tests, a future warm mirror loading at start).
@@ -56,15 +56,14 @@ public:
     MemoryStoreStats stats() const;
     void clear();
 
-private:
+  private:
     using OrderKey = std::pair<domain::Millis, std::string>;  // (created_at, id)
 
     domain::ApiPtr lookup_locked(std::string_view ref) const;
     // The API other than `self_id` that already holds spec's name or base_path.
     std::optional<StoreError> collision_locked(const domain::ApiSpec& spec,
                                                std::string_view self_id) const;
-    StoreResult<domain::ApiPtr> update_locked(const domain::ApiPtr& current,
-                                              domain::ApiSpec spec);
+    StoreResult<domain::ApiPtr> update_locked(const domain::ApiPtr& current, domain::ApiSpec spec);
     void index_locked(const domain::ApiPtr& api);
     void unindex_locked(const domain::Api& api);
 
@@ -75,8 +74,8 @@ private:
     std::unordered_map<std::string, domain::ApiPtr> by_base_path_;
     domain::Millis last_created_at_ = 0;  // keeps creation order monotonic if the clock steps back
 
-    mutable std::atomic<std::uint64_t> creates_{0}, finds_{0}, lists_{0}, replaces_{0},
-        patches_{0}, removes_{0};
+    mutable std::atomic<std::uint64_t> creates_{0}, finds_{0}, lists_{0}, replaces_{0}, patches_{0},
+        removes_{0};
 };
 
 }  // namespace gateway::store

@@ -34,7 +34,7 @@ struct ApiPage {
 // when both could match. Every write is atomic: its uniqueness checks, precondition
 // and change happen as one step, whatever runs concurrently.
 class Repository {
-public:
+  public:
     virtual ~Repository() = default;
 
     virtual boost::asio::awaitable<StoreResult<domain::ApiPtr>> create(domain::ApiSpec spec) = 0;
@@ -51,7 +51,7 @@ public:
         std::string ref, boost::json::object merge_patch, domain::Precondition precondition) = 0;
 
     virtual boost::asio::awaitable<StoreResult<Done>> remove(std::string ref,
-                                                            domain::Precondition precondition) = 0;
+                                                             domain::Precondition precondition) = 0;
 };
 
 }  // namespace gateway::store
