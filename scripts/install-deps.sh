@@ -9,7 +9,7 @@ packages=(
   libssl-dev libspdlog-dev libfmt-dev libpq-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev curl)
+  packages+=(libgtest-dev curl postgresql-15 openssl)
 fi
 
 missing=()

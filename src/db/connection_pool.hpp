@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -28,6 +29,7 @@ struct PoolStats {
     std::uint64_t closed = 0;
     std::uint64_t timeouts = 0;  // acquires that gave up after DB_POOL_TIMEOUT
     std::uint64_t errors = 0;    // failed connects and connections found broken
+    std::uint64_t rejected = 0;  // acquires refused at once: the wait queue was full
 };
 
 class ConnectionPool;
@@ -35,7 +37,7 @@ class ConnectionPool;
 // A checked-out connection; returns itself to the pool when destroyed (or is
 // discarded if it broke).
 class PooledConnection {
-public:
+  public:
     PooledConnection() = default;
     PooledConnection(std::shared_ptr<ConnectionPool> pool, std::unique_ptr<PgConnection> conn);
     PooledConnection(PooledConnection&&) noexcept = default;
@@ -45,13 +47,15 @@ public:
     PgConnection* operator->() const { return conn_.get(); }
     PgConnection& operator*() const { return *conn_; }
 
-private:
+  private:
+    void give_back() noexcept;
+
     std::shared_ptr<ConnectionPool> pool_;
     std::unique_ptr<PgConnection> conn_;
 };
 
 class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
-public:
+  public:
     // `conninfo` may carry a password; it is kept only to open connections.
     static std::shared_ptr<ConnectionPool> create(std::string conninfo,
                                                   config::DatabaseSettings settings);
@@ -69,15 +73,37 @@ public:
 
     const config::DatabaseSettings& settings() const { return settings_; }
 
-private:
+  private:
     friend class PooledConnection;
+    using Clock = PgConnection::Clock;
+    struct Waiter;
+    // An acquirer's share of the pool: an idle connection to check, or (when null)
+    // room to open a new one. Counted in claimed_ until handed back.
+    struct Claim {
+        std::unique_ptr<PgConnection> connection;
+    };
+
     ConnectionPool(std::string conninfo, config::DatabaseSettings settings);
     void release(std::unique_ptr<PgConnection> conn);
-    // ... waiter queue, idle list, counters: the implementer's
+    boost::asio::awaitable<DbResult<Claim>> claim(boost::asio::any_io_executor executor);
+    // Young enough, and answering SELECT 1 if it sat idle for a while.
+    boost::asio::awaitable<bool> still_good(PgConnection& conn);
+    // A claim whose connection is gone: its room goes to the oldest waiter, or back to
+    // the pool. Returns the waiter to wake (after unlocking). Needs mutex_ held.
+    std::shared_ptr<Waiter> relinquish_locked();
+    static void wake(std::shared_ptr<Waiter> waiter);
+    bool expired(const PgConnection& conn, Clock::time_point now) const;
+    std::size_t max_connections() const { return settings_.pool_size + settings_.max_overflow; }
 
     const std::string conninfo_;
     const config::DatabaseSettings settings_;
     mutable std::mutex mutex_;
+    // Everything below is guarded by mutex_.
+    std::vector<std::unique_ptr<PgConnection>> idle_;  // back = most recently returned (LIFO)
+    std::deque<std::shared_ptr<Waiter>> waiters_;      // oldest first
+    std::size_t claimed_ = 0;  // checked out, being opened, or being checked
+    bool closed_ = false;
+    PoolStats counters_;  // the cumulative counters; the gauges are computed in stats()
 };
 
 }  // namespace gateway::db

@@ -3,17 +3,17 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
+#include <libpq-fe.h>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <libpq-fe.h>
 
 #include "db/db_error.hpp"
 #include "db/pg_result.hpp"
@@ -25,7 +25,7 @@ namespace gateway::db {
 using Params = std::vector<std::optional<std::string>>;
 
 class PgConnection {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
 
     // Connects with PQconnectStart/PQconnectPoll, re-reading PQsocket after every poll
@@ -35,7 +35,9 @@ public:
         boost::asio::any_io_executor executor, std::string conninfo,
         std::chrono::milliseconds timeout);
 
-    ~PgConnection();  // PQfinish; the descriptor is released first, never closed by us
+    // PQfinish. Between operations no descriptor is registered with any reactor, so
+    // this may run on any thread.
+    ~PgConnection();
     PgConnection(const PgConnection&) = delete;
     PgConnection& operator=(const PgConnection&) = delete;
 
@@ -50,24 +52,52 @@ public:
     boost::asio::awaitable<DbResult<PgResult>> simple_query(std::string_view sql,
                                                             std::chrono::milliseconds timeout);
 
-    bool broken() const;                 // unusable: lost, timed out, or bad state
+    bool broken() const;  // unusable: lost, timed out, or bad state
+    // Inside a transaction block (or a failed one): handing it to another user would
+    // leak this user's transaction, so the pool closes such a connection instead.
+    bool in_transaction() const;
     Clock::time_point created_at() const { return created_at_; }
     Clock::time_point last_used() const { return last_used_; }
     bool ssl_in_use() const;
     // Logs each statement's text (never parameter values) when set: SQL_ECHO.
     void set_echo(bool echo) { echo_ = echo; }
 
-private:
-    PgConnection(boost::asio::any_io_executor executor, PGconn* conn);
-    // ... implementation details are the implementer's (descriptor, prepared names, ...)
+  private:
+    // The socket is registered with the reactor only while one wait lasts (see
+    // socket_wait.hpp), so a connection has no executor of its own: each operation
+    // runs on the executor of the coroutine that calls it.
+    explicit PgConnection(PGconn* conn);
 
-    boost::asio::any_io_executor executor_;
+    struct Bound {
+        Clock::time_point deadline;
+        std::chrono::milliseconds timeout;  // for messages
+    };
+    boost::asio::awaitable<DbResult<PgResult>> run_statement(const Statement& statement,
+                                                             const Params& params, Bound bound);
+    boost::asio::awaitable<DbResult<PgResult>> run_simple(std::string_view sql, Bound bound);
+    // Flushes what libpq buffered, then collects every result of the command just sent.
+    boost::asio::awaitable<DbResult<PgResult>> finish(std::string_view what, Bound bound);
+    DbError lost(std::string_view what, const DbError* server_said = nullptr);
+    DbError query_error(const PgResult& result, std::string_view what) const;
+    bool is_prepared(const Statement& statement) const;
+
+    struct NameHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view name) const {
+            return std::hash<std::string_view>{}(name);
+        }
+    };
+
     PGconn* conn_ = nullptr;
-    std::unique_ptr<boost::asio::posix::stream_descriptor> socket_;
-    std::unordered_set<std::string_view> prepared_;
+    // Statement name -> its SQL, for statements prepared on this connection. Owned
+    // strings: a Statement's views need not outlive the call.
+    std::unordered_map<std::string, std::string, NameHash, std::equal_to<>> prepared_;
     Clock::time_point created_at_ = Clock::now();
     Clock::time_point last_used_ = Clock::now();
     bool broken_ = false;
+    // Set while an operation runs; left set if one is abandoned midway (an exception
+    // or a cancelled coroutine), so the connection then counts as broken.
+    bool in_flight_ = false;
     bool echo_ = false;
 };
 

@@ -137,6 +137,12 @@ std::optional<std::string> check_string(const json::value& value, Loc loc, const
                    "string_pattern_mismatch");
         return std::nullopt;
     }
+    // PostgreSQL text cannot hold NUL; refusing it here keeps both stores alike.
+    if (text.find('\0') != std::string_view::npos) {
+        errors.add(std::move(loc), "Value error, string must not contain NUL characters",
+                   "value_error");
+        return std::nullopt;
+    }
     return std::string(text);
 }
 

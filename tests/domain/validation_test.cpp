@@ -381,3 +381,21 @@ TEST(SpecFromJson, BoundsTheNumberOfReportedErrors) {
 
 }  // namespace
 }  // namespace gateway::domain
+
+namespace gateway::domain {
+namespace {
+
+TEST(SpecFromJsonNul, StringWithNulCharacterIsRejected) {
+    boost::json::object body{{"name", "svc"},
+                             {"base_path", "/svc"},
+                             {"upstream_url", "http://127.0.0.1:9000"},
+                             {"description", std::string_view("a\0b", 3)}};
+    auto spec = spec_from_json(body);
+    ASSERT_FALSE(spec);
+    ASSERT_EQ(spec.error().size(), 1u);
+    EXPECT_EQ(spec.error()[0].loc, (std::vector<std::string>{"body", "description"}));
+    EXPECT_EQ(spec.error()[0].type, "value_error");
+}
+
+}  // namespace
+}  // namespace gateway::domain

@@ -1,0 +1,253 @@
+#include "db/connection_pool.hpp"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "db/pg_messages.hpp"
+
+namespace gateway::db {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A connection used within the last second is taken on trust; an older one must answer
+// SELECT 1 first. SQLAlchemy pings on every checkout; this spares the busy path.
+constexpr auto kPingAfterIdle = 1s;
+// The ping is a liveness check, not a query: a healthy server answers in milliseconds.
+constexpr std::chrono::milliseconds kPingTimeoutCap = 2s;
+// More waiters than this per connection means the database cannot keep up; new
+// acquirers fail at once instead of queueing without end.
+constexpr std::size_t kWaitersPerConnection = 4;
+
+}  // namespace
+
+// One acquirer waiting for a connection or for room to open one.
+struct ConnectionPool::Waiter {
+    explicit Waiter(asio::any_io_executor executor_in)
+        : executor(std::move(executor_in)), timer(executor) {}
+
+    const asio::any_io_executor executor;
+    // Touched only on `executor`: a releaser on another thread posts its cancel there.
+    asio::steady_timer timer;
+
+    // Guarded by the pool's mutex.
+    enum class State { waiting, granted, shut_down } state = State::waiting;
+    std::unique_ptr<PgConnection> connection;  // when granted; null = room to open one
+};
+
+std::shared_ptr<ConnectionPool> ConnectionPool::create(std::string conninfo,
+                                                       config::DatabaseSettings settings) {
+    return std::shared_ptr<ConnectionPool>(
+        new ConnectionPool(std::move(conninfo), std::move(settings)));
+}
+
+ConnectionPool::ConnectionPool(std::string conninfo, config::DatabaseSettings settings)
+    : conninfo_(std::move(conninfo)), settings_(std::move(settings)) {}
+
+asio::awaitable<DbResult<PooledConnection>> ConnectionPool::acquire() {
+    auto self = shared_from_this();  // outlive any waiting, whatever the caller does
+    const auto executor = co_await asio::this_coro::executor;
+    auto claimed = co_await claim(executor);
+    if (!claimed) co_return domain::unexpected(std::move(claimed).error());
+    auto connection = std::move(claimed->connection);
+
+    for (;;) {
+        if (connection) {
+            if (co_await still_good(*connection)) {
+                co_return PooledConnection(std::move(self), std::move(connection));
+            }
+            std::unique_ptr<PgConnection> discarded = std::move(connection);
+            std::lock_guard lock(mutex_);
+            ++counters_.closed;
+            if (closed_) {
+                --claimed_;
+                co_return db_error(DbErrc::shutting_down, "the database pool is closed");
+            }
+            // Our claim stays ours: swap in another idle connection, or open a new one.
+            if (!idle_.empty()) {
+                connection = std::move(idle_.back());
+                idle_.pop_back();
+                continue;
+            }
+        }
+
+        auto opened =
+            co_await PgConnection::connect(executor, conninfo_, settings_.connect_timeout);
+        std::shared_ptr<Waiter> to_wake;
+        std::unique_ptr<PgConnection> unwanted;
+        {
+            std::lock_guard lock(mutex_);
+            if (!opened) {
+                ++counters_.errors;
+                to_wake = relinquish_locked();
+            } else {
+                ++counters_.created;
+                if (closed_) {
+                    unwanted = std::move(*opened);
+                    ++counters_.closed;
+                    --claimed_;
+                }
+            }
+        }
+        wake(std::move(to_wake));
+        if (!opened) co_return domain::unexpected(std::move(opened).error());
+        if (unwanted) co_return db_error(DbErrc::shutting_down, "the database pool is closed");
+        (*opened)->set_echo(settings_.sql_echo);
+        co_return PooledConnection(std::move(self), std::move(*opened));
+    }
+}
+
+asio::awaitable<DbResult<ConnectionPool::Claim>> ConnectionPool::claim(
+    asio::any_io_executor executor) {
+    std::shared_ptr<Waiter> waiter;
+    {
+        std::lock_guard lock(mutex_);
+        if (closed_) co_return db_error(DbErrc::shutting_down, "the database pool is closed");
+        if (!idle_.empty()) {
+            Claim taken{std::move(idle_.back())};
+            idle_.pop_back();
+            ++claimed_;
+            co_return std::move(taken);
+        }
+        if (claimed_ + idle_.size() < max_connections()) {
+            ++claimed_;
+            co_return Claim{};
+        }
+        if (waiters_.size() >= kWaitersPerConnection * max_connections()) {
+            ++counters_.rejected;
+            co_return db_error(DbErrc::pool_exhausted, "all " + std::to_string(max_connections()) +
+                                                           " database connections are busy and " +
+                                                           std::to_string(waiters_.size()) +
+                                                           " requests already wait");
+        }
+        waiter = std::make_shared<Waiter>(executor);
+        waiter->timer.expires_after(settings_.pool_timeout);
+        waiters_.push_back(waiter);
+    }
+
+    // Ends early when a releaser (or close()) posts a cancel; the state says which.
+    co_await waiter->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+
+    std::lock_guard lock(mutex_);
+    switch (waiter->state) {
+        case Waiter::State::granted:
+            co_return Claim{std::move(waiter->connection)};
+        case Waiter::State::shut_down:
+            co_return db_error(DbErrc::shutting_down, "the database pool is closed");
+        case Waiter::State::waiting:
+            break;
+    }
+    std::erase(waiters_, waiter);
+    ++counters_.timeouts;
+    co_return db_error(DbErrc::pool_exhausted, "no database connection available within " +
+                                                   describe_duration(settings_.pool_timeout));
+}
+
+asio::awaitable<bool> ConnectionPool::still_good(PgConnection& conn) {
+    const auto now = Clock::now();
+    if (conn.broken() || expired(conn, now)) co_return false;
+    if (!settings_.pool_pre_ping || now - conn.last_used() <= kPingAfterIdle) co_return true;
+    conn.set_echo(false);  // SQL_ECHO is about the application's statements, not pings
+    const auto pong = co_await conn.simple_query(
+        "SELECT 1", std::min(settings_.connect_timeout, kPingTimeoutCap));
+    conn.set_echo(settings_.sql_echo);
+    if (pong) co_return true;
+    spdlog::warn("replacing a pooled database connection that failed its pre-ping: {}",
+                 pong.error().message);
+    std::lock_guard lock(mutex_);
+    ++counters_.errors;
+    co_return false;
+}
+
+void ConnectionPool::release(std::unique_ptr<PgConnection> conn) {
+    std::shared_ptr<Waiter> to_wake;
+    std::unique_ptr<PgConnection> to_close;
+    const bool broken = conn->broken();
+    const bool in_transaction = !broken && conn->in_transaction();
+    {
+        std::lock_guard lock(mutex_);
+        if (broken) ++counters_.errors;
+        if (closed_ || broken || in_transaction || expired(*conn, Clock::now())) {
+            to_close = std::move(conn);
+            ++counters_.closed;
+            to_wake = relinquish_locked();
+        } else if (!waiters_.empty()) {
+            // Straight to the oldest waiter: a newcomer must not overtake it.
+            to_wake = std::move(waiters_.front());
+            waiters_.pop_front();
+            to_wake->state = Waiter::State::granted;
+            to_wake->connection = std::move(conn);
+        } else if (claimed_ + idle_.size() > settings_.pool_size) {
+            // An overflow connection: only pool_size are kept open while idle.
+            to_close = std::move(conn);
+            ++counters_.closed;
+            --claimed_;
+        } else {
+            idle_.push_back(std::move(conn));
+            --claimed_;
+        }
+    }
+    if (in_transaction) {
+        spdlog::warn("a database connection came back inside a transaction; closing it");
+    }
+    wake(std::move(to_wake));
+    // to_close is finished here, outside the lock.
+}
+
+std::shared_ptr<ConnectionPool::Waiter> ConnectionPool::relinquish_locked() {
+    if (!closed_ && !waiters_.empty()) {
+        auto waiter = std::move(waiters_.front());
+        waiters_.pop_front();
+        waiter->state = Waiter::State::granted;  // with no connection: room to open one
+        return waiter;
+    }
+    --claimed_;
+    return nullptr;
+}
+
+void ConnectionPool::wake(std::shared_ptr<Waiter> waiter) {
+    if (!waiter) return;
+    // The timer belongs to the waiter's executor; only that executor may touch it.
+    auto executor = waiter->executor;
+    asio::post(executor, [waiter = std::move(waiter)] { waiter->timer.cancel(); });
+}
+
+bool ConnectionPool::expired(const PgConnection& conn, Clock::time_point now) const {
+    return settings_.pool_recycle.count() > 0 && now - conn.created_at() >= settings_.pool_recycle;
+}
+
+PoolStats ConnectionPool::stats() const {
+    std::lock_guard lock(mutex_);
+    PoolStats stats = counters_;
+    stats.in_use = claimed_;
+    stats.idle = idle_.size();
+    stats.waiting = waiters_.size();
+    return stats;
+}
+
+void ConnectionPool::close() {
+    std::vector<std::unique_ptr<PgConnection>> idle;
+    std::deque<std::shared_ptr<Waiter>> waiters;
+    {
+        std::lock_guard lock(mutex_);
+        if (closed_) return;
+        closed_ = true;
+        idle.swap(idle_);
+        waiters.swap(waiters_);
+        counters_.closed += idle.size();
+        for (auto& waiter : waiters) waiter->state = Waiter::State::shut_down;
+    }
+    for (auto& waiter : waiters) wake(std::move(waiter));
+    // The idle connections are finished here, outside the lock.
+}
+
+}  // namespace gateway::db

@@ -1,0 +1,93 @@
+// Every SQL statement PgStore runs, by name. Rows come back in the column order of
+// GATEWAY_API_COLUMNS, which api_from_row (pg_api_row.hpp) reads by position.
+#pragma once
+
+#include "db/statement.hpp"
+
+namespace gateway::store::sql {
+
+// Timestamps travel as epoch milliseconds; extract() is numeric since PostgreSQL 14, so
+// the conversion is exact.
+#define GATEWAY_API_COLUMNS                                                                  \
+    "id, name, description, version, base_path, upstream_url, methods, enabled, auth_type, " \
+    "rate_limit_per_minute, timeout_ms, tags, revision, "                                    \
+    "(extract(epoch FROM created_at) * 1000)::bigint, "                                      \
+    "(extract(epoch FROM updated_at) * 1000)::bigint"
+
+// The row `ref` names: its id ($1, NULL when ref is no UUID) wins over a name whose
+// lower-case form is $2.
+#define GATEWAY_API_BY_REF                                                \
+    "(SELECT id FROM apis WHERE id = $1::uuid OR lower(name) = $2::text " \
+    "ORDER BY (id = $1::uuid) IS TRUE DESC LIMIT 1)"
+
+// Writes to the millisecond, as the contract shows timestamps; created_at comes from the
+// database clock so that several instances order their rows by one clock.
+#define GATEWAY_NOW_MS "date_trunc('milliseconds', statement_timestamp())"
+
+inline constexpr db::Statement kInsertApi{
+    "api_insert",
+    "INSERT INTO apis (id, name, description, version, base_path, upstream_url, methods, "
+    "enabled, auth_type, rate_limit_per_minute, timeout_ms, tags, revision, created_at, "
+    "updated_at) "
+    "VALUES ($1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text[], "
+    "$8::boolean, $9::text, $10::integer, $11::integer, $12::text[], 1, " GATEWAY_NOW_MS
+    ", " GATEWAY_NOW_MS
+    ") "
+    "RETURNING " GATEWAY_API_COLUMNS};
+
+inline constexpr db::Statement kFindApi{
+    "api_find", "SELECT " GATEWAY_API_COLUMNS " FROM apis WHERE id = " GATEWAY_API_BY_REF};
+
+// Full replacement of the writable fields ($4..$14) of the API `ref` names, when its
+// revision is one of $3 (any revision when $3 is NULL). Writing what is already there
+// keeps the revision and updated_at, so a no-op never changes the ETag.
+#define GATEWAY_API_CHANGED                                                                \
+    "((name, description, version, base_path, upstream_url, methods, enabled, auth_type, " \
+    "rate_limit_per_minute, timeout_ms, tags) IS DISTINCT FROM ($4::text, $5::text, "      \
+    "$6::text, $7::text, $8::text, $9::text[], $10::boolean, $11::text, $12::integer, "    \
+    "$13::integer, $14::text[]))"
+
+inline constexpr db::Statement kUpdateApi{
+    "api_update",
+    "UPDATE apis SET name = $4::text, description = $5::text, version = $6::text, "
+    "base_path = $7::text, upstream_url = $8::text, methods = $9::text[], "
+    "enabled = $10::boolean, auth_type = $11::text, rate_limit_per_minute = $12::integer, "
+    "timeout_ms = $13::integer, tags = $14::text[], "
+    "revision = CASE WHEN " GATEWAY_API_CHANGED
+    " THEN revision + 1 ELSE revision END, "
+    "updated_at = CASE WHEN " GATEWAY_API_CHANGED " THEN greatest(" GATEWAY_NOW_MS
+    ", updated_at) ELSE updated_at END "
+    "WHERE id = " GATEWAY_API_BY_REF
+    " AND ($3::bigint[] IS NULL OR revision = ANY ($3::bigint[])) "
+    "RETURNING " GATEWAY_API_COLUMNS};
+
+inline constexpr db::Statement kDeleteApi{
+    "api_delete", "DELETE FROM apis WHERE id = " GATEWAY_API_BY_REF
+                  " AND ($3::bigint[] IS NULL OR revision = ANY ($3::bigint[])) RETURNING id"};
+
+// Keyset pagination in (created_at, id) order; the caller asks for one row more than
+// the page holds to learn whether another page follows. $1: tags the API must all carry
+// ('{}' for none), $2: enabled or NULL, $3: row limit, $4/$5: the cursor's key.
+#define GATEWAY_API_LIST_FILTER \
+    "tags @> $1::text[] AND ($2::boolean IS NULL OR enabled = $2::boolean)"
+
+inline constexpr db::Statement kListApis{
+    "api_list_first", "SELECT " GATEWAY_API_COLUMNS " FROM apis WHERE " GATEWAY_API_LIST_FILTER
+                      " ORDER BY created_at, id LIMIT $3::integer"};
+
+inline constexpr db::Statement kListApisAfter{
+    "api_list_after", "SELECT " GATEWAY_API_COLUMNS " FROM apis WHERE " GATEWAY_API_LIST_FILTER
+                      " AND (created_at, id) > ($4::timestamptz, $5::uuid)"
+                      " ORDER BY created_at, id LIMIT $3::integer"};
+
+#undef GATEWAY_API_LIST_FILTER
+#undef GATEWAY_API_CHANGED
+#undef GATEWAY_NOW_MS
+#undef GATEWAY_API_BY_REF
+#undef GATEWAY_API_COLUMNS
+
+// The names of the unique constraints (migration 0001) that a 23505 names.
+inline constexpr std::string_view kNameUniqueIndex = "apis_name_key";
+inline constexpr std::string_view kBasePathUniqueConstraint = "apis_base_path_key";
+
+}  // namespace gateway::store::sql

@@ -1,0 +1,310 @@
+#include "store/pg_store.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <exception>
+#include <optional>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "domain/api_json.hpp"
+#include "domain/field_patterns.hpp"
+#include "domain/ids.hpp"
+#include "domain/merge_patch.hpp"
+#include "domain/timestamps.hpp"
+#include "domain/validation.hpp"
+#include "store/pg_api_row.hpp"
+#include "store/pg_api_statements.hpp"
+#include "store/pg_store_errors.hpp"
+#include "store/pg_text_array.hpp"
+
+namespace gateway::store {
+namespace {
+
+using domain::ApiPtr;
+using domain::ApiSpec;
+using domain::Precondition;
+using Connection = db::PgConnection;
+
+// A conditional write that keeps losing to concurrent writers gives up after this many
+// rounds rather than spin; each lost round means another writer made progress.
+constexpr int kMaxWriteAttempts = 5;
+
+constexpr std::size_t kMaxNameLength = 100;
+constexpr std::size_t kMaxTagLength = 64;
+
+// 9999-12-31T23:59:59.999Z: the last instant a cursor can name that the database parses;
+// a cursor past it lies after every stored API.
+constexpr domain::Millis kLatestCursorMillis = 253'402'300'799'999;
+
+// Whether `ref` could name a stored API at all. Anything else (too long, a character no
+// name has, bytes that are not UTF-8) cannot match, and is answered without asking the
+// database, which would reject malformed text as an error rather than find nothing.
+bool could_name_an_api(std::string_view ref) {
+    return domain::looks_like_uuid(ref) ||
+           (ref.size() <= kMaxNameLength && domain::is_api_name(ref));
+}
+
+bool could_be_a_tag(std::string_view tag) {
+    return !tag.empty() && tag.size() <= kMaxTagLength && domain::is_tag(tag);
+}
+
+// $1 (the id, when ref looks like one) and $2 (the lower-case name) of GATEWAY_API_BY_REF.
+db::Params ref_params(std::string_view ref) {
+    db::Params params;
+    params.reserve(14);
+    if (domain::looks_like_uuid(ref)) {
+        params.emplace_back(std::string(ref));
+    } else {
+        params.emplace_back(std::nullopt);
+    }
+    params.emplace_back(domain::name_key(ref));
+    return params;
+}
+
+std::string int_array(const std::vector<std::int64_t>& values) {
+    std::string literal = "{";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i > 0) literal += ',';
+        literal += std::to_string(values[i]);
+    }
+    literal += '}';
+    return literal;
+}
+
+// $3 of the conditional writes: the revisions If-Match admits, NULL for any.
+std::optional<std::string> admitted_revisions(const Precondition& precondition) {
+    if (!precondition.is_set() || precondition.any()) return std::nullopt;
+    return int_array(precondition.revisions());
+}
+
+// PostgreSQL text cannot hold NUL, and a text parameter would silently end at one; the
+// only field whose rules let NUL through is the free-form description.
+std::optional<StoreError> unstorable(const ApiSpec& spec) {
+    if (spec.description.find('\0') == std::string::npos) return std::nullopt;
+    return StoreError{StoreErrc::invalid,
+                      "Validation failed",
+                      {{{"body", "description"},
+                        "Value error, description must not contain NUL characters",
+                        "value_error"}}};
+}
+
+StoreResult<ApiPtr> only_api(const db::PgResult& result, const db::Statement& statement) {
+    try {
+        return api_from_row(result, 0);
+    } catch (const std::exception& e) {
+        spdlog::error("statement {} returned a row that does not fit the schema: {}",
+                      statement.name, e.what());
+        return store_error(StoreErrc::unavailable,
+                           "Database unavailable: unexpected row (schema out of date?)");
+    }
+}
+
+StoreError precondition_failed(std::int64_t current_revision) {
+    return StoreError{
+        StoreErrc::precondition_failed, precondition_failed_detail(current_revision), {}};
+}
+
+StoreError kept_changing(std::string_view ref) {
+    return StoreError{StoreErrc::unavailable,
+                      "API '" + std::string(ref) + "' is being changed concurrently; try again",
+                      {}};
+}
+
+}  // namespace
+
+PgStore::PgStore(std::shared_ptr<db::ConnectionPool> pool, config::DatabaseSettings settings)
+    : pool_(std::move(pool)), settings_(std::move(settings)) {}
+
+boost::asio::awaitable<StoreResult<db::PooledConnection>> PgStore::acquire() {
+    auto connection = co_await pool_->acquire();
+    if (!connection) {
+        co_return domain::unexpected(
+            StoreError{StoreErrc::unavailable, unavailable_detail(connection.error()), {}});
+    }
+    co_return std::move(connection).value();
+}
+
+boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::find_on(Connection& connection,
+                                                             std::string_view ref) {
+    if (!could_name_an_api(ref)) {
+        co_return store_error(StoreErrc::not_found, not_found_detail(ref));
+    }
+    const db::Params params = ref_params(ref);
+    auto result = co_await connection.execute(sql::kFindApi, params, settings_.statement_timeout);
+    if (!result) co_return domain::unexpected(store_error_from(result.error()));
+    if (result->rows() == 0) co_return store_error(StoreErrc::not_found, not_found_detail(ref));
+    co_return only_api(*result, sql::kFindApi);
+}
+
+boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::explain_miss(
+    Connection& connection, std::string_view ref, const Precondition& precondition) {
+    auto current = co_await find_on(connection, ref);
+    if (current && !precondition.admits((*current)->revision)) {
+        co_return domain::unexpected(precondition_failed((*current)->revision));
+    }
+    co_return current;
+}
+
+boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::create(ApiSpec spec) {
+    if (auto error = unstorable(spec)) co_return domain::unexpected(std::move(*error));
+    auto connection = co_await acquire();
+    if (!connection) co_return domain::unexpected(std::move(connection).error());
+
+    db::Params params;
+    params.reserve(12);
+    params.emplace_back(domain::new_api_id());
+    append_spec_params(params, spec);
+    auto result =
+        co_await (*connection)->execute(sql::kInsertApi, params, settings_.statement_timeout);
+    if (!result) {
+        co_return domain::unexpected(store_error_from(result.error(), &spec));
+    }
+    co_return only_api(*result, sql::kInsertApi);
+}
+
+boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::find(std::string ref) {
+    if (!could_name_an_api(ref)) {
+        co_return store_error(StoreErrc::not_found, not_found_detail(ref));
+    }
+    auto connection = co_await acquire();
+    if (!connection) co_return domain::unexpected(std::move(connection).error());
+    co_return co_await find_on(**connection, ref);
+}
+
+boost::asio::awaitable<StoreResult<ApiPage>> PgStore::list(ListQuery query) {
+    ApiPage page;
+    // No API carries a tag that breaks the tag rules, and none was created after the
+    // last instant the database can represent: both filters match nothing.
+    if (query.limit == 0 || !std::all_of(query.tags.begin(), query.tags.end(), could_be_a_tag) ||
+        (query.after && query.after->created_at > kLatestCursorMillis)) {
+        co_return page;
+    }
+    auto connection = co_await acquire();
+    if (!connection) co_return domain::unexpected(std::move(connection).error());
+
+    // One row more than the page holds: only when it exists is there a next page.
+    const std::size_t limit = std::min<std::size_t>(query.limit, INT_MAX - 1);
+    db::Params params{format_text_array(query.tags),
+                      query.enabled ? std::optional<std::string>(*query.enabled ? "true" : "false")
+                                    : std::nullopt,
+                      std::to_string(limit + 1)};
+    if (query.after) {
+        params.emplace_back(domain::format_timestamp(query.after->created_at));
+        params.emplace_back(query.after->id);
+    }
+    const db::Statement& statement = query.after ? sql::kListApisAfter : sql::kListApis;
+    auto result = co_await (*connection)->execute(statement, params, settings_.statement_timeout);
+    if (!result) co_return domain::unexpected(store_error_from(result.error()));
+
+    const auto rows = static_cast<std::size_t>(result->rows());
+    page.items.reserve(std::min(rows, limit));
+    try {
+        for (std::size_t row = 0; row < rows && row < limit; ++row) {
+            page.items.push_back(api_from_row(*result, static_cast<int>(row)));
+        }
+    } catch (const std::exception& e) {
+        spdlog::error("statement {} returned a row that does not fit the schema: {}",
+                      statement.name, e.what());
+        co_return store_error(StoreErrc::unavailable,
+                              "Database unavailable: unexpected row (schema out of date?)");
+    }
+    if (rows > limit) {
+        const domain::Api& last = *page.items.back();
+        page.next = domain::Cursor{last.created_at, last.id};
+    }
+    co_return page;
+}
+
+boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::replace(std::string ref, ApiSpec spec,
+                                                             Precondition precondition) {
+    if (!could_name_an_api(ref)) {
+        co_return store_error(StoreErrc::not_found, not_found_detail(ref));
+    }
+    if (auto error = unstorable(spec)) co_return domain::unexpected(std::move(*error));
+    auto connection = co_await acquire();
+    if (!connection) co_return domain::unexpected(std::move(connection).error());
+
+    db::Params params = ref_params(ref);
+    params.emplace_back(admitted_revisions(precondition));
+    append_spec_params(params, spec);
+    for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
+        // Precondition, uniqueness and the no-op rule are all decided by this statement.
+        auto result =
+            co_await (*connection)->execute(sql::kUpdateApi, params, settings_.statement_timeout);
+        if (!result) {
+            co_return domain::unexpected(store_error_from(result.error(), &spec));
+        }
+        if (result->rows() == 1) co_return only_api(*result, sql::kUpdateApi);
+        auto why = co_await explain_miss(**connection, ref, precondition);
+        if (!why) co_return why;
+        // It exists and its revision is admitted: it was created, renamed or changed
+        // between the two statements. The next round sees the new state.
+    }
+    co_return domain::unexpected(kept_changing(ref));
+}
+
+boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::patch(std::string ref,
+                                                           boost::json::object merge_patch,
+                                                           Precondition precondition) {
+    if (!could_name_an_api(ref)) {
+        co_return store_error(StoreErrc::not_found, not_found_detail(ref));
+    }
+    auto connection = co_await acquire();
+    if (!connection) co_return domain::unexpected(std::move(connection).error());
+
+    for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
+        auto current = co_await find_on(**connection, ref);
+        if (!current) co_return current;
+        const domain::Api& api = **current;
+        if (!precondition.admits(api.revision)) {
+            co_return domain::unexpected(precondition_failed(api.revision));
+        }
+        boost::json::value document = domain::spec_to_json_object(api.spec);
+        domain::apply_merge_patch(document, merge_patch);
+        auto spec = domain::spec_from_json(document.as_object());
+        if (!spec) {
+            co_return domain::unexpected(
+                StoreError{StoreErrc::invalid, "Validation failed", std::move(spec).error()});
+        }
+        if (auto error = unstorable(*spec)) co_return domain::unexpected(std::move(*error));
+        if (*spec == api.spec) co_return current;  // no change: the revision stays
+
+        // Written only if the API is still at the revision the patch was applied to;
+        // otherwise someone else won, and the patch is applied again to what they wrote
+        // (or refused, if the client's If-Match no longer admits it).
+        db::Params params{api.id, std::nullopt, int_array({api.revision})};
+        append_spec_params(params, *spec);
+        auto result =
+            co_await (*connection)->execute(sql::kUpdateApi, params, settings_.statement_timeout);
+        if (!result) {
+            co_return domain::unexpected(store_error_from(result.error(), &spec.value()));
+        }
+        if (result->rows() == 1) co_return only_api(*result, sql::kUpdateApi);
+    }
+    co_return domain::unexpected(kept_changing(ref));
+}
+
+boost::asio::awaitable<StoreResult<Done>> PgStore::remove(std::string ref,
+                                                          Precondition precondition) {
+    if (!could_name_an_api(ref)) {
+        co_return store_error(StoreErrc::not_found, not_found_detail(ref));
+    }
+    auto connection = co_await acquire();
+    if (!connection) co_return domain::unexpected(std::move(connection).error());
+
+    db::Params params = ref_params(ref);
+    params.emplace_back(admitted_revisions(precondition));
+    for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
+        auto result =
+            co_await (*connection)->execute(sql::kDeleteApi, params, settings_.statement_timeout);
+        if (!result) co_return domain::unexpected(store_error_from(result.error()));
+        if (result->rows() == 1) co_return Done{};
+        auto why = co_await explain_miss(**connection, ref, precondition);
+        if (!why) co_return domain::unexpected(std::move(why).error());
+    }
+    co_return domain::unexpected(kept_changing(ref));
+}
+
+}  // namespace gateway::store

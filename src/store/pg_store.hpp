@@ -1,0 +1,49 @@
+// The repository kept in PostgreSQL: the storage of record when a database is
+// configured. Several instances may share the database, so every rule that must hold
+// across writers (unique names and base paths, revision preconditions) is enforced by
+// the database in the same statement as the write, never by a read before it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "config/settings.hpp"
+#include "db/connection_pool.hpp"
+#include "store/repository.hpp"
+
+namespace gateway::store {
+
+class PgStore final : public Repository {
+  public:
+    // Expects the schema of the embedded migrations (db::apply_migrations).
+    PgStore(std::shared_ptr<db::ConnectionPool> pool, config::DatabaseSettings settings);
+
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> create(domain::ApiSpec spec) override;
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> find(std::string ref) override;
+    boost::asio::awaitable<StoreResult<ApiPage>> list(ListQuery query) override;
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> replace(
+        std::string ref, domain::ApiSpec spec, domain::Precondition precondition) override;
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> patch(
+        std::string ref, boost::json::object merge_patch,
+        domain::Precondition precondition) override;
+    boost::asio::awaitable<StoreResult<Done>> remove(std::string ref,
+                                                     domain::Precondition precondition) override;
+
+  private:
+    boost::asio::awaitable<StoreResult<db::PooledConnection>> acquire();
+    // The API `ref` names, or not_found.
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> find_on(db::PgConnection& connection,
+                                                                std::string_view ref);
+    // A conditional write by `ref` touched no row: not_found, precondition_failed, or
+    // the API as it is now when neither explains it (a concurrent writer came between,
+    // and the caller should try again).
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> explain_miss(
+        db::PgConnection& connection, std::string_view ref,
+        const domain::Precondition& precondition);
+
+    std::shared_ptr<db::ConnectionPool> pool_;
+    config::DatabaseSettings settings_;
+};
+
+}  // namespace gateway::store

@@ -1,0 +1,22 @@
+// What PgStore tells its callers when the database fails it: 409 for a unique
+// violation, 503 with a short, client-safe detail for everything else.
+#pragma once
+
+#include <string_view>
+
+#include "db/db_error.hpp"
+#include "domain/api.hpp"
+#include "store/store_error.hpp"
+
+namespace gateway::store {
+
+// A failed statement. A unique violation of the name or base_path constraint is a
+// conflict over `spec` (the fields being written); any other failure is unavailable.
+// Errors the store does not expect from its own statements are logged at error level
+// with their SQLSTATE, since they point at a bug or a schema out of step.
+StoreError store_error_from(const db::DbError& error, const domain::ApiSpec* spec = nullptr);
+
+// The 503 detail for a database failure: "Database unavailable: <reason>".
+std::string unavailable_detail(const db::DbError& error);
+
+}  // namespace gateway::store

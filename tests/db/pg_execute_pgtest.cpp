@@ -1,0 +1,173 @@
+// PgConnection::execute and simple_query: parameters, results, server errors, bounds.
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+
+#include "pg_fixture.hpp"
+
+namespace gateway::test {
+namespace {
+
+using db::DbErrc;
+using db::Statement;
+
+class PgExecuteTest : public PgTest {};
+
+TEST_F(PgExecuteTest, ParametersAndNullsRoundTrip) {
+    auto connection = must_connect();
+    const Statement statement{"test_params_and_nulls",
+                              "SELECT $1::int + 1, $2::text IS NULL, $3::text, $2::bigint"};
+    auto result = execute(*connection, statement, {"41", std::nullopt, "h\xC3\xA9llo"});
+    ASSERT_TRUE(result) << result.error().message;
+    ASSERT_EQ(result->rows(), 1);
+    ASSERT_EQ(result->columns(), 4);
+    EXPECT_EQ(result->integer(0, 0), 42);
+    EXPECT_TRUE(result->boolean(0, 1));
+    EXPECT_EQ(result->text(0, 2), "h\xC3\xA9llo");
+    EXPECT_TRUE(result->is_null(0, 3));
+    EXPECT_EQ(result->optional_integer(0, 3), std::nullopt);
+    EXPECT_EQ(result->text(0, 3), "");
+}
+
+TEST_F(PgExecuteTest, LargeParameterAndLargeResultCrossTheSocketInPieces) {
+    // Far more than a socket buffer each way, so libpq must flush and read in turns.
+    auto connection = must_connect();
+    const std::string big(8 * 1024 * 1024, 'x');
+    auto length = execute(*connection, {"test_big_param", "SELECT length($1::text)"}, {big});
+    ASSERT_TRUE(length) << length.error().message;
+    EXPECT_EQ(length->integer(0, 0), static_cast<std::int64_t>(big.size()));
+
+    auto rows = query(*connection, "SELECT repeat('y', 1000) FROM generate_series(1, 20000)");
+    ASSERT_TRUE(rows) << rows.error().message;
+    EXPECT_EQ(rows->rows(), 20000);
+    EXPECT_EQ(rows->text(19999, 0).size(), 1000u);
+}
+
+TEST_F(PgExecuteTest, AStatementIsPreparedOncePerConnection) {
+    auto connection = must_connect();
+    const Statement statement{"test_prepared_once", "SELECT $1::int * 2"};
+    for (int i = 1; i <= 3; ++i) {
+        auto result = execute(*connection, statement, {std::to_string(i)});
+        ASSERT_TRUE(result) << result.error().message;
+        EXPECT_EQ(result->integer(0, 0), 2 * i);
+    }
+    auto count = query(*connection,
+                       "SELECT count(*) FROM pg_prepared_statements WHERE name = "
+                       "'test_prepared_once'");
+    ASSERT_TRUE(count) << count.error().message;
+    EXPECT_EQ(count->integer(0, 0), 1);
+}
+
+TEST_F(PgExecuteTest, AffectedRowsCountsTouchedRows) {
+    auto connection = must_connect();
+    ASSERT_TRUE(query(*connection, "CREATE TEMP TABLE touched (n int)"));
+    const Statement insert{"test_insert_series",
+                           "INSERT INTO touched SELECT generate_series(1, $1::int)"};
+    auto inserted = execute(*connection, insert, {"3"});
+    ASSERT_TRUE(inserted) << inserted.error().message;
+    EXPECT_EQ(inserted->affected_rows(), 3);
+    EXPECT_EQ(inserted->rows(), 0);
+}
+
+TEST_F(PgExecuteTest, UniqueViolationCarriesSqlstateAndConstraint) {
+    auto connection = must_connect();
+    ASSERT_TRUE(
+        query(*connection, "CREATE TEMP TABLE names (name text CONSTRAINT names_name_key UNIQUE)"));
+    const Statement insert{"test_insert_name", "INSERT INTO names (name) VALUES ($1)"};
+    ASSERT_TRUE(execute(*connection, insert, {"payments"}));
+    auto duplicate = execute(*connection, insert, {"payments"});
+    ASSERT_FALSE(duplicate);
+    EXPECT_EQ(duplicate.error().code, DbErrc::query_failed);
+    EXPECT_EQ(duplicate.error().sqlstate, "23505");
+    EXPECT_EQ(duplicate.error().constraint, "names_name_key");
+    EXPECT_NE(duplicate.error().message.find("statement test_insert_name failed"),
+              std::string::npos)
+        << duplicate.error().message;
+    // A server error leaves the connection usable.
+    EXPECT_FALSE(connection->broken());
+    EXPECT_TRUE(query(*connection, "SELECT 1"));
+}
+
+TEST_F(PgExecuteTest, SyntaxErrorFailsThePrepareAndKeepsTheConnection) {
+    auto connection = must_connect();
+    auto result = execute(*connection, {"test_bad_syntax", "SELEC 1"});
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().code, DbErrc::query_failed);
+    EXPECT_EQ(result.error().sqlstate, "42601");
+    EXPECT_FALSE(connection->broken());
+    EXPECT_TRUE(execute(*connection, {"test_good_syntax", "SELECT 1"}));
+}
+
+TEST_F(PgExecuteTest, OneNameForTwoSqlTextsIsRefused) {
+    auto connection = must_connect();
+    ASSERT_TRUE(execute(*connection, {"test_same_name", "SELECT 1"}));
+    auto other = execute(*connection, {"test_same_name", "SELECT 2"});
+    ASSERT_FALSE(other);
+    EXPECT_EQ(other.error().code, DbErrc::query_failed);
+}
+
+TEST_F(PgExecuteTest, SimpleQueryRunsSeveralStatementsAndReturnsTheLast) {
+    auto connection = must_connect();
+    auto result = query(*connection, "SELECT 1; SELECT 2 AS second");
+    ASSERT_TRUE(result) << result.error().message;
+    EXPECT_EQ(result->integer(0, 0), 2);
+}
+
+TEST_F(PgExecuteTest, StatementPastItsBoundTimesOutAndBreaksTheConnection) {
+    auto connection = must_connect();
+    const auto started = std::chrono::steady_clock::now();
+    auto result = execute(*connection, {"test_sleep", "SELECT pg_sleep(5)"}, {}, 200ms);
+    const auto waited = std::chrono::steady_clock::now() - started;
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().code, DbErrc::timeout);
+    EXPECT_NE(result.error().message.find("0.2s"), std::string::npos) << result.error().message;
+    EXPECT_TRUE(connection->broken());
+    EXPECT_GE(waited, 200ms);
+    EXPECT_LT(waited, 5s);  // it did not wait for the sleep to end
+    // Anything further fails at once instead of talking to a busy backend.
+    auto next = query(*connection, "SELECT 1");
+    ASSERT_FALSE(next);
+    EXPECT_EQ(next.error().code, DbErrc::connection_lost);
+}
+
+TEST_F(PgExecuteTest, TerminatedBackendIsReportedAsALostConnection) {
+    auto connection = must_connect();
+    terminate_backend(backend_pid(*connection));
+    auto result = execute(*connection, {"test_after_terminate", "SELECT 1"});
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().code, DbErrc::connection_lost);
+    EXPECT_EQ(result.error().sqlstate, "57P01");  // admin_shutdown: the server said why
+    EXPECT_TRUE(connection->broken());
+}
+
+TEST_F(PgExecuteTest, TransactionStateIsVisible) {
+    auto connection = must_connect();
+    EXPECT_FALSE(connection->in_transaction());
+    ASSERT_TRUE(query(*connection, "BEGIN"));
+    EXPECT_TRUE(connection->in_transaction());
+    ASSERT_TRUE(query(*connection, "COMMIT"));
+    EXPECT_FALSE(connection->in_transaction());
+}
+
+TEST_F(PgExecuteTest, EchoLogsTheStatementButNeverItsParameters) {
+    std::ostringstream log;
+    auto previous = spdlog::default_logger();
+    auto capture = std::make_shared<spdlog::logger>(
+        "capture", std::make_shared<spdlog::sinks::ostream_sink_st>(log));
+    spdlog::set_default_logger(capture);
+    {
+        auto connection = must_connect();
+        connection->set_echo(true);
+        auto result = execute(*connection, {"test_echo", "SELECT length($1::text)"},
+                              {"param-value-never-logged"});
+        EXPECT_TRUE(result);
+    }
+    spdlog::set_default_logger(previous);
+    EXPECT_NE(log.str().find("test_echo"), std::string::npos) << log.str();
+    EXPECT_NE(log.str().find("SELECT length($1::text)"), std::string::npos) << log.str();
+    EXPECT_EQ(log.str().find("param-value-never-logged"), std::string::npos) << log.str();
+}
+
+}  // namespace
+}  // namespace gateway::test
