@@ -42,10 +42,11 @@ class JsonLineFormatter final : public spdlog::formatter {
 
 }  // namespace
 
-void configure_logging(const config::LogSettings& settings) {
+void configure_logging(const config::LogSettings& settings, LogStream stream) {
     // Buffered, not flushed per line: the access log is on every request's path.
     std::ios::sync_with_stdio(false);
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(std::cout, false);
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(
+        stream == LogStream::standard_output ? std::cout : std::cerr, false);
     auto logger = std::make_shared<spdlog::logger>("gateway", std::move(sink));
     if (settings.format == config::LogFormat::json) {
         logger->set_formatter(std::make_unique<JsonLineFormatter>());

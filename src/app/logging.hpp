@@ -5,8 +5,12 @@
 
 namespace gateway::app {
 
-// Throws config::ConfigError for an unknown LOG_LEVEL (already checked by parse_settings).
-void configure_logging(const config::LogSettings& settings);
+enum class LogStream { standard_output, standard_error };
+
+// The server logs to stdout; commands that print a result (check-db) log to stderr so
+// the result stays parseable.
+void configure_logging(const config::LogSettings& settings,
+                       LogStream stream = LogStream::standard_output);
 
 // Pushes buffered lines out; called after lines a watcher waits for, and at exit.
 void flush_logs();

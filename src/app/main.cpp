@@ -1,7 +1,9 @@
 // gateway-api: the Gateway Management API server and its command line.
 #include <cstdio>
 #include <string_view>
+#include <vector>
 
+#include "app/database_startup.hpp"
 #include "app/logging.hpp"
 #include "app/serve.hpp"
 #include "config/database_sources.hpp"
@@ -15,6 +17,9 @@ The Gateway Management API: register, change and remove the APIs a gateway publi
 
 Commands:
   serve        Run the HTTP server (the default).
+  migrate      Apply the schema migrations to the configured database, then exit.
+  check-db     Print the database connection info and health as JSON; exit 0 when
+               the primary database is healthy, 1 otherwise.
   --help, -h   Show this help and exit.
   --version    Show the version and exit.
 
@@ -22,19 +27,32 @@ Configuration comes from the environment (see the README), for example:
   HOST=127.0.0.1 PORT=8000 WORKERS=2 LOG_LEVEL=info LOG_FORMAT=text gateway-api
 )";
 
-int run_serve() {
+enum class Command { serve, migrate, check_db };
+
+int run(Command command) {
     gateway::config::Settings settings;
+    std::vector<gateway::config::DatabaseSource> sources;
     try {
         const auto env = gateway::config::current_environment();
         settings = gateway::config::parse_settings(env);
-        // Checked now so that a typo in a database variable stops the start.
-        gateway::config::configured_database_sources(env);
+        sources = gateway::config::configured_database_sources(env);
     } catch (const gateway::config::ConfigError& error) {
         std::fprintf(stderr, "gateway-api: configuration error: %s\n", error.what());
         return 2;
     }
-    gateway::app::configure_logging(settings.log);
-    return gateway::app::serve(settings);
+    using gateway::app::LogStream;
+    switch (command) {
+        case Command::serve:
+            gateway::app::configure_logging(settings.log);
+            return gateway::app::serve(settings, std::move(sources));
+        case Command::migrate:
+            gateway::app::configure_logging(settings.log, LogStream::standard_error);
+            return gateway::app::run_migrate(settings, std::move(sources));
+        case Command::check_db:
+            gateway::app::configure_logging(settings.log, LogStream::standard_error);
+            return gateway::app::run_check_db(settings, std::move(sources));
+    }
+    return 2;
 }
 
 }  // namespace
@@ -54,7 +72,9 @@ int main(int argc, char** argv) {
         std::printf("gateway-api %s\n", GATEWAY_VERSION);
         return 0;
     }
-    if (command == "serve") return run_serve();
+    if (command == "serve") return run(Command::serve);
+    if (command == "migrate") return run(Command::migrate);
+    if (command == "check-db") return run(Command::check_db);
     std::fprintf(stderr, "gateway-api: unknown command '%.*s'\n\n%.*s",
                  static_cast<int>(command.size()), command.data(), static_cast<int>(usage.size()),
                  usage.data());

@@ -1,11 +1,14 @@
 // `gateway-api serve`: wire the layers together and run until SIGINT or SIGTERM.
 #pragma once
 
+#include <vector>
+
+#include "config/database_sources.hpp"
 #include "config/settings.hpp"
 
 namespace gateway::app {
 
 // Returns the process exit code: 0 after a graceful shutdown.
-int serve(const config::Settings& settings);
+int serve(const config::Settings& settings, std::vector<config::DatabaseSource> sources);
 
 }  // namespace gateway::app

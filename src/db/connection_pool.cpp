@@ -54,9 +54,15 @@ ConnectionPool::ConnectionPool(std::string conninfo, config::DatabaseSettings se
     : conninfo_(std::move(conninfo)), settings_(std::move(settings)) {}
 
 asio::awaitable<DbResult<PooledConnection>> ConnectionPool::acquire() {
+    return acquire(settings_.pool_timeout);
+}
+
+asio::awaitable<DbResult<PooledConnection>> ConnectionPool::acquire(
+    std::chrono::milliseconds max_wait) {
     auto self = shared_from_this();  // outlive any waiting, whatever the caller does
     const auto executor = co_await asio::this_coro::executor;
-    auto claimed = co_await claim(executor);
+    const auto connect_timeout = std::min(settings_.connect_timeout, max_wait);
+    auto claimed = co_await claim(executor, max_wait);
     if (!claimed) co_return domain::unexpected(std::move(claimed).error());
     auto connection = std::move(claimed->connection);
 
@@ -80,8 +86,7 @@ asio::awaitable<DbResult<PooledConnection>> ConnectionPool::acquire() {
             }
         }
 
-        auto opened =
-            co_await PgConnection::connect(executor, conninfo_, settings_.connect_timeout);
+        auto opened = co_await PgConnection::connect(executor, conninfo_, connect_timeout);
         std::shared_ptr<Waiter> to_wake;
         std::unique_ptr<PgConnection> unwanted;
         {
@@ -107,7 +112,7 @@ asio::awaitable<DbResult<PooledConnection>> ConnectionPool::acquire() {
 }
 
 asio::awaitable<DbResult<ConnectionPool::Claim>> ConnectionPool::claim(
-    asio::any_io_executor executor) {
+    asio::any_io_executor executor, std::chrono::milliseconds max_wait) {
     std::shared_ptr<Waiter> waiter;
     {
         std::lock_guard lock(mutex_);
@@ -130,7 +135,7 @@ asio::awaitable<DbResult<ConnectionPool::Claim>> ConnectionPool::claim(
                                                            " requests already wait");
         }
         waiter = std::make_shared<Waiter>(executor);
-        waiter->timer.expires_after(settings_.pool_timeout);
+        waiter->timer.expires_after(max_wait);
         waiters_.push_back(waiter);
     }
 
@@ -148,8 +153,8 @@ asio::awaitable<DbResult<ConnectionPool::Claim>> ConnectionPool::claim(
     }
     std::erase(waiters_, waiter);
     ++counters_.timeouts;
-    co_return db_error(DbErrc::pool_exhausted, "no database connection available within " +
-                                                   describe_duration(settings_.pool_timeout));
+    co_return db_error(DbErrc::pool_exhausted,
+                       "no database connection available within " + describe_duration(max_wait));
 }
 
 asio::awaitable<bool> ConnectionPool::still_good(PgConnection& conn) {

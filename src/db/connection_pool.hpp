@@ -66,6 +66,10 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
     // The connection is opened on, and later used from, the caller's executor.
     boost::asio::awaitable<DbResult<PooledConnection>> acquire();
 
+    // The same with a shorter bound for callers that must answer fast (the health
+    // check): waits at most `max_wait` for a connection and for opening one.
+    boost::asio::awaitable<DbResult<PooledConnection>> acquire(std::chrono::milliseconds max_wait);
+
     PoolStats stats() const;
 
     // Closes idle connections now and the others as they come back; later acquires fail.
@@ -85,7 +89,8 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
 
     ConnectionPool(std::string conninfo, config::DatabaseSettings settings);
     void release(std::unique_ptr<PgConnection> conn);
-    boost::asio::awaitable<DbResult<Claim>> claim(boost::asio::any_io_executor executor);
+    boost::asio::awaitable<DbResult<Claim>> claim(boost::asio::any_io_executor executor,
+                                                  std::chrono::milliseconds max_wait);
     // Young enough, and answering SELECT 1 if it sat idle for a while.
     boost::asio::awaitable<bool> still_good(PgConnection& conn);
     // A claim whose connection is gone: its room goes to the oldest waiter, or back to

@@ -63,7 +63,8 @@ TEST_F(PagingWhileWriting, SeesEveryLastingApiOncePerPass) {
             }
             for (int n = 0; n < kChurnPerWriter; ++n) {
                 must_create_api(http, tagged(tag, "churn"));
-                const std::size_t victim = static_cast<std::size_t>(i + n * kWriters);
+                const auto victim =
+                    static_cast<std::size_t>(i) + static_cast<std::size_t>(n) * kWriters;
                 if (victim < doomed.size()) {
                     const Response response = delete_api(http, doomed[victim]);
                     if (response.status != 204) ADD_FAILURE() << ::testing::PrintToString(response);

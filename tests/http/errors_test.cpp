@@ -18,7 +18,7 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::size_t kBodyLimit = 1024 * 1024;
+constexpr std::size_t kBodyLimit = std::size_t{1024} * 1024;
 
 using RequestErrors = SharedServerTest;
 
@@ -89,7 +89,7 @@ TEST_F(RequestErrors, ChunkedBodyOverOneMebibyteIsTooLarge) {
     std::string request =
         "POST /apis HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         "Transfer-Encoding: chunked\r\n\r\n";
-    const std::string chunk(64 * 1024, 'x');
+    const std::string chunk(std::size_t{64} * 1024, 'x');
     for (std::size_t sent = 0; sent <= kBodyLimit; sent += chunk.size()) {
         request += "10000\r\n" + chunk + "\r\n";
     }

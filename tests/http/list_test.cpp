@@ -22,6 +22,7 @@ using ListApis = SharedServerTest;
 
 std::vector<std::string> ids_of(const std::vector<json::object>& apis) {
     std::vector<std::string> ids;
+    ids.reserve(apis.size());
     for (const auto& api : apis) ids.emplace_back(api.at("id").as_string());
     return ids;
 }
@@ -48,6 +49,7 @@ json::object tagged_api(const std::vector<std::string>& tags, std::string_view l
 
 std::vector<json::object> create_tagged(HttpClient& http, const std::string& tag, int count) {
     std::vector<json::object> created;
+    created.reserve(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i) created.push_back(must_create_api(http, tagged_api({tag})));
     return created;
 }
@@ -227,6 +229,7 @@ TEST(ListEveryApi, PagesThroughAllOfThemOnceInOrder) {
     ServerProcess server;
     HttpClient http(server.port());
     std::vector<json::object> created;
+    created.reserve(25);
     for (int i = 0; i < 25; ++i)
         created.push_back(must_create_api(http, minimal_api(unique_name())));
 

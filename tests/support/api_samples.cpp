@@ -25,7 +25,10 @@ std::string random_hex(std::size_t digits) {
 // Test names may hold '/' (parameterised tests); names allow [A-Za-z0-9._-] only.
 std::string name_safe(std::string_view text) {
     std::string safe;
-    for (unsigned char c : text) safe += std::isalnum(c) || c == '.' || c == '_' ? c : '-';
+    for (char c : text) {
+        const bool allowed = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_';
+        safe += allowed ? c : '-';
+    }
     return safe;
 }
 

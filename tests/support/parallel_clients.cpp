@@ -11,6 +11,7 @@ namespace gateway::test {
 std::vector<std::string> run_concurrently(std::uint16_t port, int count,
                                           const std::function<void(int, HttpClient&)>& body) {
     std::vector<std::unique_ptr<HttpClient>> clients;
+    clients.reserve(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i) {
         clients.push_back(std::make_unique<HttpClient>(port));
         clients.back()->connect();

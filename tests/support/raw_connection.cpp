@@ -23,7 +23,7 @@ namespace http = beast::http;
 using boost::system::error_code;
 
 // Far above anything the contract returns; only there so a runaway body cannot exhaust memory.
-constexpr std::uint64_t kMaxResponseBody = 64 * 1024 * 1024;
+constexpr std::uint64_t kMaxResponseBody = std::uint64_t{64} * 1024 * 1024;
 
 using ResponseParser = http::response_parser<http::string_body>;
 

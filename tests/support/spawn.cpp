@@ -58,7 +58,12 @@ SpawnedChild spawn_server_binary(const std::vector<std::string>& args, const Env
     std::vector<std::string> argv{gateway_binary()};
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<std::string> envp;
-    for (const auto& [name, value] : child_environment(extra)) envp.push_back(name + "=" + value);
+    for (const auto& [name, value] : child_environment(extra)) {
+        std::string entry = name;
+        entry += '=';
+        entry += value;
+        envp.push_back(std::move(entry));
+    }
     CStringArray c_argv(std::move(argv));
     CStringArray c_envp(std::move(envp));
 

@@ -1,0 +1,20 @@
+// Bringing the database manager up before the workers start, and the commands that
+// only talk to the database (migrate, check-db).
+#pragma once
+
+#include "config/settings.hpp"
+#include "db/database_manager.hpp"
+
+namespace gateway::app {
+
+// Runs DatabaseManager::initialize to completion on a private event loop. Returns
+// whether a primary is in use; throws std::runtime_error when the start must stop.
+bool initialize_database(db::DatabaseManager& database);
+
+// `gateway-api migrate`: applies the migrations to the first reachable source.
+int run_migrate(const config::Settings& settings, std::vector<config::DatabaseSource> sources);
+
+// `gateway-api check-db`: prints connection info and health as JSON; 0 when healthy.
+int run_check_db(const config::Settings& settings, std::vector<config::DatabaseSource> sources);
+
+}  // namespace gateway::app

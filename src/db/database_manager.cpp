@@ -1,0 +1,251 @@
+#include "db/database_manager.hpp"
+
+#include <stdexcept>
+#include <type_traits>
+
+#include <spdlog/spdlog.h>
+
+#include "db/migrations.hpp"
+#include "db/pg_connection.hpp"
+
+namespace gateway::db {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Migrations may rewrite tables; they get far longer than an ordinary statement.
+constexpr std::chrono::milliseconds migration_timeout{std::chrono::minutes(5)};
+
+double millis_since(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// The pool's connections ask the server to abandon a statement a little before our own
+// timer gives up on it: otherwise a write we reported as failed (503) could still
+// commit later on the server.
+config::ConnectionParams with_server_statement_timeout(config::ConnectionParams params,
+                                                       std::chrono::milliseconds client_timeout) {
+    const auto server_timeout = std::max<std::int64_t>(1, client_timeout.count() * 9 / 10);
+    std::string options(config::find_parameter(params, "options").value_or(""));
+    if (!options.empty()) options += ' ';
+    options += "-c statement_timeout=" + std::to_string(server_timeout);
+    config::set_parameter(params, "options", std::move(options));
+    return params;
+}
+
+// The connection parameters of a source that carries them itself.
+std::optional<config::ConnectionParams> params_of(const config::DatabaseSource& source) {
+    return std::visit(
+        [](const auto& s) -> std::optional<config::ConnectionParams> {
+            using S = std::decay_t<decltype(s)>;
+            if constexpr (std::is_same_v<S, config::SecretsManagerSource>) {
+                return std::nullopt;
+            } else {
+                return s.params;
+            }
+        },
+        source);
+}
+
+}  // namespace
+
+boost::json::object pool_stats_json(const PoolStats& stats) {
+    return {{"in_use", stats.in_use},   {"idle", stats.idle},        {"waiting", stats.waiting},
+            {"created", stats.created}, {"closed", stats.closed},    {"timeouts", stats.timeouts},
+            {"errors", stats.errors},   {"rejected", stats.rejected}};
+}
+
+DatabaseManager::DatabaseManager(config::DatabaseSettings settings,
+                                 std::vector<config::DatabaseSource> sources)
+    : settings_(std::move(settings)), sources_(std::move(sources)) {}
+
+DatabaseManager::~DatabaseManager() {
+    shutdown();
+}
+
+std::shared_ptr<const Primary> DatabaseManager::primary() const {
+    return primary_.load();
+}
+
+boost::asio::awaitable<bool> DatabaseManager::initialize(boost::asio::any_io_executor executor) {
+    if (sources_.empty()) {
+        spdlog::info("database: none configured; using in-memory storage");
+        co_return false;
+    }
+    auto chosen = co_await resolve(executor);
+    if (!chosen) {
+        if (settings_.fallback == config::FallbackPolicy::none) {
+            throw std::runtime_error(
+                "no configured database passed its pre-flight check and DB_FALLBACK=none forbids "
+                "falling back to in-memory storage");
+        }
+        spdlog::warn(
+            "database: no configured source is reachable; FALLING BACK to in-memory "
+            "storage (data will not survive a restart)");
+        co_return false;
+    }
+    install(std::move(chosen));
+    co_return true;
+}
+
+boost::asio::awaitable<bool> DatabaseManager::reinitialize(boost::asio::any_io_executor executor) {
+    if (resolving_.exchange(true)) {
+        spdlog::info("database: reinitialize already under way");
+        co_return primary() != nullptr;
+    }
+    struct Done {
+        std::atomic<bool>& flag;
+        ~Done() { flag.store(false); }
+    } done{resolving_};
+
+    spdlog::info("database: reinitializing");
+    std::shared_ptr<const Primary> chosen;
+    try {
+        chosen = co_await resolve(executor);
+    } catch (const std::exception& error) {
+        spdlog::error("database: reinitialize failed, keeping the current storage: {}",
+                      error.what());
+        co_return primary() != nullptr;
+    }
+    if (!chosen) {
+        spdlog::warn(
+            "database: reinitialize found no reachable source; keeping the current "
+            "storage");
+        co_return primary() != nullptr;
+    }
+    install(std::move(chosen));
+    co_return true;
+}
+
+void DatabaseManager::install(std::shared_ptr<const Primary> next) {
+    spdlog::info("database: using {} ({})", next->source, next->description);
+    auto previous = primary_.exchange(std::move(next));
+    // Requests holding the old pool's connections finish on them; close() only stops
+    // new checkouts and closes connections as they come back.
+    if (previous) previous->pool->close();
+}
+
+boost::asio::awaitable<std::shared_ptr<const Primary>> DatabaseManager::resolve(
+    boost::asio::any_io_executor executor) {
+    for (const auto& source : sources_) {
+        if (auto primary = co_await try_source(executor, source)) co_return primary;
+    }
+    co_return nullptr;
+}
+
+boost::asio::awaitable<std::shared_ptr<const Primary>> DatabaseManager::try_source(
+    boost::asio::any_io_executor executor, const config::DatabaseSource& source) {
+    const std::string kind(config::source_kind(source));
+    auto params = params_of(source);
+    if (!params) {
+        spdlog::warn(
+            "database: source {} skipped: fetching secrets is not available in this "
+            "build",
+            kind);
+        co_return nullptr;
+    }
+    if (!config::find_parameter(*params, "application_name")) {
+        config::set_parameter(*params, "application_name", "gateway-api");
+    }
+    const std::string description = config::describe_for_log(*params);
+    const std::string conninfo = config::to_conninfo(*params);
+
+    const auto started = Clock::now();
+    auto connection = co_await PgConnection::connect(executor, conninfo, settings_.connect_timeout);
+    if (!connection) {
+        spdlog::warn("database: source {} ({}) failed its pre-flight check: {}", kind, description,
+                     connection.error().message);
+        co_return nullptr;
+    }
+    auto ping = co_await (*connection)->simple_query("SELECT 1", settings_.connect_timeout);
+    if (!ping) {
+        spdlog::warn("database: source {} ({}) failed its pre-flight check: {}", kind, description,
+                     ping.error().message);
+        co_return nullptr;
+    }
+    spdlog::info("database: source {} ({}) passed its pre-flight check in {:.1f}ms", kind,
+                 description, millis_since(started));
+
+    if (settings_.auto_migrate) {
+        auto applied = co_await apply_migrations(**connection, migration_timeout);
+        if (!applied) {
+            throw std::runtime_error("database migrations failed on " + description + ": " +
+                                     applied.error().message);
+        }
+        spdlog::info("database: schema up to date ({} migration(s) applied)", *applied);
+    }
+
+    auto primary = std::make_shared<Primary>();
+    primary->pool = ConnectionPool::create(
+        config::to_conninfo(with_server_statement_timeout(*params, settings_.statement_timeout)),
+        settings_);
+    primary->source = kind;
+    primary->description = description;
+    primary->host = params->host;
+    primary->port = params->port;
+    primary->database = params->dbname;
+    primary->user = params->user;
+    primary->ssl = (*connection)->ssl_in_use();
+    co_return primary;
+}
+
+boost::asio::awaitable<HealthReport> DatabaseManager::health_check() {
+    HealthReport report;
+    auto current = primary();
+    if (!current) {
+        report.status = "degraded";
+        report.type = "in-memory";
+        report.message = "Using fallback in-memory storage";
+        report.using_primary = false;
+        co_return report;
+    }
+    report.type = "postgresql";
+    report.using_primary = true;
+    report.source = current->source;
+
+    const auto started = Clock::now();
+    auto connection = co_await current->pool->acquire(settings_.health_timeout);
+    if (connection) {
+        const auto spent =
+            std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+        const auto left = std::max(settings_.health_timeout - spent, std::chrono::milliseconds(1));
+        auto ping = co_await (*connection)->simple_query("SELECT 1", left);
+        if (ping) {
+            report.status = "healthy";
+            report.message = "Primary database connection is healthy";
+            report.latency_ms = millis_since(started);
+            report.pool = current->pool->stats();
+            co_return report;
+        }
+        report.message = "Primary database check failed: " + ping.error().message;
+    } else {
+        report.message = "Primary database check failed: " + connection.error().message;
+    }
+    report.status = "unhealthy";
+    report.pool = current->pool->stats();
+    co_return report;
+}
+
+boost::json::object DatabaseManager::connection_info() const {
+    boost::json::object info;
+    auto current = primary();
+    info["type"] = current ? "postgresql" : "in-memory";
+    info["using_primary"] = current != nullptr;
+    if (!current) return info;
+    info["source"] = current->source;
+    info["url"] = current->description;
+    info["host"] = current->host;
+    info["port"] = current->port;
+    info["database"] = current->database;
+    info["user"] = current->user;
+    info["ssl"] = current->ssl;
+    info["pool"] = pool_stats_json(current->pool->stats());
+    return info;
+}
+
+void DatabaseManager::shutdown() {
+    if (auto current = primary()) current->pool->close();
+}
+
+}  // namespace gateway::db

@@ -1,0 +1,94 @@
+// Owns the primary database: picks the first configured source that passes its
+// pre-flight check, runs migrations, holds the pool, reports health, and can resolve
+// the sources again (SIGHUP) without dropping work in flight.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+
+#include "config/database_sources.hpp"
+#include "config/settings.hpp"
+#include "db/connection_pool.hpp"
+#include "db/db_error.hpp"
+
+namespace gateway::db {
+
+// The primary in use: its pool and what may be shown about it (never the password).
+struct Primary {
+    std::shared_ptr<ConnectionPool> pool;
+    std::string source;       // "DATABASE_URL", "AWS Secrets Manager", "AWS_DB_*"
+    std::string description;  // postgresql://user:***@host:port/db?sslmode=...
+    std::string host;
+    std::uint16_t port = 0;
+    std::string database;
+    std::string user;
+    bool ssl = false;
+};
+
+// One health probe's outcome; the api layer turns it into the /health body.
+struct HealthReport {
+    std::string status;  // healthy | degraded | unhealthy
+    std::string type;    // postgresql | in-memory
+    std::string message;
+    bool using_primary = false;
+    std::optional<double> latency_ms;
+    std::string source;
+    std::optional<PoolStats> pool;
+};
+
+// The pool's figures as JSON, for /health details and check-db.
+boost::json::object pool_stats_json(const PoolStats& stats);
+
+class DatabaseManager {
+  public:
+    DatabaseManager(config::DatabaseSettings settings, std::vector<config::DatabaseSource> sources);
+    ~DatabaseManager();
+
+    // Tries each source in order. Returns true when a primary is in use; false when
+    // the service runs on memory (no source configured or none passed). Throws
+    // std::runtime_error for failures that must stop the start: DB_FALLBACK=none with
+    // no usable source, or migrations failing on the chosen database.
+    boost::asio::awaitable<bool> initialize(boost::asio::any_io_executor executor);
+
+    // Resolves the sources again and swaps the primary in one step; requests already
+    // holding the old pool finish on it. When no source passes, the current state stays.
+    boost::asio::awaitable<bool> reinitialize(boost::asio::any_io_executor executor);
+
+    // SELECT 1 through the pool, bounded by DB_HEALTH_TIMEOUT.
+    boost::asio::awaitable<HealthReport> health_check();
+
+    // The primary in use, or null on in-memory storage.
+    std::shared_ptr<const Primary> primary() const;
+
+    // type, using_primary, source, host, port, database, user, ssl, pool figures.
+    boost::json::object connection_info() const;
+
+    // Closes the pool: idle connections now, busy ones as they come back.
+    void shutdown();
+
+    const config::DatabaseSettings& settings() const { return settings_; }
+
+  private:
+    // The first source that passes, as a ready Primary (migrated when DB_AUTO_MIGRATE).
+    boost::asio::awaitable<std::shared_ptr<const Primary>> resolve(
+        boost::asio::any_io_executor executor);
+    boost::asio::awaitable<std::shared_ptr<const Primary>> try_source(
+        boost::asio::any_io_executor executor, const config::DatabaseSource& source);
+    void install(std::shared_ptr<const Primary> primary);
+
+    const config::DatabaseSettings settings_;
+    const std::vector<config::DatabaseSource> sources_;
+    std::atomic<std::shared_ptr<const Primary>> primary_;
+    std::atomic<bool> resolving_{false};  // one resolution at a time; SIGHUPs meanwhile are merged
+};
+
+}  // namespace gateway::db
