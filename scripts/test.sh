@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs every test:
-#   1. the whole suite on an optimised build with assertions (unit, HTTP, concurrency);
+#   1. the whole suite on an optimised build: unit, HTTP, concurrency, and the PostgreSQL
+#      tests against a private PostgreSQL 15 that CTest starts and stops itself;
 #   2. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;
-#   3. the concurrency suite and the store tests under ThreadSanitizer.
+#   3. the unit, concurrency and PostgreSQL suites under ThreadSanitizer.
 # Build trees live in build-test, build-asan and build-tsan; ccache makes reruns cheap.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,13 +22,12 @@ build_and_test() {
   ctest --test-dir "$dir" -j "$jobs" --timeout 300 -L "$label"
 }
 
-build_and_test build-test RelWithDebInfo 'unit|http|concurrency'
-build_and_test build-asan Asan 'unit|http|concurrency'
-# ThreadSanitizer cannot map its shadow memory under the kernel's full address-space
-# randomisation; running without randomisation is the documented remedy.
-if setarch "$(uname -m)" -R true 2>/dev/null; then
-  setarch "$(uname -m)" -R bash -c "$(declare -f build_and_test); jobs=$jobs; build_and_test build-tsan Tsan 'concurrency|unit'"
-else
-  build_and_test build-tsan Tsan 'concurrency|unit'
-fi
+build_and_test build-test RelWithDebInfo 'unit|http|concurrency|pg'
+build_and_test build-asan Asan 'unit|http|concurrency|pg'
+# ThreadSanitizer: the suites where threads meet (the server under many clients, the
+# pool shared by several event loops). It cannot map its shadow memory under the
+# kernel's full address-space randomisation; running without it is the usual remedy.
+tsan_run=()
+if setarch "$(uname -m)" -R true 2>/dev/null; then tsan_run=(setarch "$(uname -m)" -R); fi
+"${tsan_run[@]}" bash -c "$(declare -f build_and_test); jobs=$jobs; build_and_test build-tsan Tsan 'concurrency|unit|pg'"
 echo "All test suites passed."

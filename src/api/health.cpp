@@ -1,6 +1,7 @@
 #include "api/health.hpp"
 
 #include <boost/json/serialize.hpp>
+#include <fmt/format.h>
 
 #include "domain/api_json.hpp"
 
@@ -30,7 +31,9 @@ Response health_response(const DatabaseHealth& database) {
         out += ',';
         domain::append_json_string(out, key);
         out += ':';
-        out += boost::json::serialize(value);
+        // Latencies read better as 1.234 than as Boost's shortest form 1.234E0.
+        out += value.is_double() ? fmt::format("{:.3f}", value.get_double())
+                                 : boost::json::serialize(value);
     }
     out += "}}";
     response.headers.emplace_back("Cache-Control", "no-store");
