@@ -1,5 +1,7 @@
 #include "support/server_process.hpp"
 
+#include "support/storage_mode.hpp"
+
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -34,7 +36,9 @@ std::optional<std::uint16_t> find_listening_port(std::string_view output) {
 }
 
 ServerProcess::ServerProcess(const Environment& extra, std::chrono::milliseconds startup_timeout) {
-    const SpawnedChild child = spawn_server_binary({}, extra);
+    Environment env = extra;
+    add_storage_environment(env);
+    const SpawnedChild child = spawn_server_binary({}, env);
     pid_ = child.pid;
     try {
         output_ = std::make_unique<OutputCollector>(child.output_fd);
