@@ -68,14 +68,18 @@ class MigrationsTest : public PgTest {
     }
 
     // Whether another session can take the migrator's lock right now (and gives it back).
+    // Whether this test's session still holds the migration lock. Asking the lock
+    // itself would be wrong: other test processes migrate their own schemas in the same
+    // database at the same time and may hold it for a moment.
     bool lock_is_free() {
-        auto other = open();
         const std::string key = std::to_string(db::kMigrationLockKey);
-        auto taken = query(*other, "SELECT pg_try_advisory_lock(" + key + ")");
-        if (!taken) throw std::runtime_error(taken.error().message);
-        const bool free = taken->boolean(0, 0);
-        if (free) (void)query(*other, "SELECT pg_advisory_unlock(" + key + ")");
-        return free;
+        auto held = query(*session_,
+                          "SELECT count(*) = 0 FROM pg_locks WHERE locktype = 'advisory' AND "
+                          "pid = pg_backend_pid() AND granted AND "
+                          "((classid::bigint << 32) | objid::bigint) = " +
+                              key);
+        if (!held) throw std::runtime_error(held.error().message);
+        return held->boolean(0, 0);
     }
 
     std::string schema_;
