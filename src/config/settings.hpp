@@ -37,7 +37,7 @@ struct ServerSettings {
     std::chrono::seconds read_timeout{30};      // HTTP_READ_TIMEOUT: one request's arrival
     std::chrono::seconds idle_timeout{60};      // HTTP_IDLE_TIMEOUT: keep-alive between requests
     std::chrono::seconds shutdown_timeout{10};  // SHUTDOWN_TIMEOUT: in-flight requests on stop
-    std::size_t body_limit = std::size_t{1024} * 1024;       // contract: 413 above 1 MiB
+    std::size_t body_limit = std::size_t{1024} * 1024;  // contract: 413 above 1 MiB
     std::size_t header_limit = std::size_t{16} * 1024;
 };
 
@@ -48,11 +48,15 @@ struct LogSettings {
 
 // Pool and connection settings, with the defaults of SQLAlchemy's pool.
 struct DatabaseSettings {
-    unsigned pool_size = 5;                           // DB_POOL_SIZE
-    unsigned max_overflow = 10;                       // DB_MAX_OVERFLOW
-    std::chrono::milliseconds pool_timeout{30000};    // DB_POOL_TIMEOUT (seconds, fractions)
-    std::chrono::seconds pool_recycle{1800};          // DB_POOL_RECYCLE; 0 = never
-    bool pool_pre_ping = true;                        // DB_POOL_PRE_PING
+    unsigned pool_size = 5;                         // DB_POOL_SIZE
+    unsigned max_overflow = 10;                     // DB_MAX_OVERFLOW
+    std::chrono::milliseconds pool_timeout{30000};  // DB_POOL_TIMEOUT (seconds, fractions)
+    std::chrono::seconds pool_recycle{1800};        // DB_POOL_RECYCLE; 0 = never
+    bool pool_pre_ping = true;
+    // How long a connection beyond pool_size may sit idle before it is closed. SQLAlchemy
+    // closes it at once; under steady load that opens and closes a connection (TCP,
+    // SCRAM, a backend fork) for nearly every request, so a short grace keeps it.
+    std::chrono::milliseconds overflow_idle_timeout{2000};  // DB_POOL_PRE_PING
     std::chrono::milliseconds connect_timeout{5000};  // DB_CONNECT_TIMEOUT (seconds, fractions)
     // Bounds each statement, so a stalled database gives a 503, not a hung request.
     std::chrono::milliseconds statement_timeout{5000};  // DB_STATEMENT_TIMEOUT (seconds, fractions)

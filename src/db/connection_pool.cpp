@@ -114,9 +114,11 @@ asio::awaitable<DbResult<PooledConnection>> ConnectionPool::acquire(
 asio::awaitable<DbResult<ConnectionPool::Claim>> ConnectionPool::claim(
     asio::any_io_executor executor, std::chrono::milliseconds max_wait) {
     std::shared_ptr<Waiter> waiter;
+    std::vector<std::unique_ptr<PgConnection>> reaped;  // closed after the lock is let go
     {
         std::lock_guard lock(mutex_);
         if (closed_) co_return db_error(DbErrc::shutting_down, "the database pool is closed");
+        reap_idle_overflow_locked(reaped);
         if (!idle_.empty()) {
             Claim taken{std::move(idle_.back())};
             idle_.pop_back();
@@ -173,9 +175,21 @@ asio::awaitable<bool> ConnectionPool::still_good(PgConnection& conn) {
     co_return false;
 }
 
+void ConnectionPool::reap_idle_overflow_locked(std::vector<std::unique_ptr<PgConnection>>& out) {
+    const auto now = Clock::now();
+    // The front is the least recently returned; it goes first.
+    while (!idle_.empty() && claimed_ + idle_.size() > settings_.pool_size &&
+           now - idle_.front()->last_used() >= settings_.overflow_idle_timeout) {
+        out.push_back(std::move(idle_.front()));
+        idle_.erase(idle_.begin());
+        ++counters_.closed;
+    }
+}
+
 void ConnectionPool::release(std::unique_ptr<PgConnection> conn) {
     std::shared_ptr<Waiter> to_wake;
     std::unique_ptr<PgConnection> to_close;
+    std::vector<std::unique_ptr<PgConnection>> reaped;
     const bool broken = conn->broken();
     const bool in_transaction = !broken && conn->in_transaction();
     {
@@ -191,15 +205,13 @@ void ConnectionPool::release(std::unique_ptr<PgConnection> conn) {
             waiters_.pop_front();
             to_wake->state = Waiter::State::granted;
             to_wake->connection = std::move(conn);
-        } else if (claimed_ + idle_.size() > settings_.pool_size) {
-            // An overflow connection: only pool_size are kept open while idle.
-            to_close = std::move(conn);
-            ++counters_.closed;
-            --claimed_;
         } else {
+            // Overflow connections idle too, for a short grace (reaped below and on
+            // every claim), so that steady load does not reconnect for every request.
             idle_.push_back(std::move(conn));
             --claimed_;
         }
+        reap_idle_overflow_locked(reaped);
     }
     if (in_transaction) {
         spdlog::warn("a database connection came back inside a transaction; closing it");

@@ -105,8 +105,12 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
     mutable std::mutex mutex_;
     // Everything below is guarded by mutex_.
     std::vector<std::unique_ptr<PgConnection>> idle_;  // back = most recently returned (LIFO)
-    std::deque<std::shared_ptr<Waiter>> waiters_;      // oldest first
-    std::size_t claimed_ = 0;  // checked out, being opened, or being checked
+
+    // Moves idle connections beyond pool_size that sat longer than the overflow grace
+    // into `out`, to be closed outside the lock.
+    void reap_idle_overflow_locked(std::vector<std::unique_ptr<PgConnection>>& out);
+    std::deque<std::shared_ptr<Waiter>> waiters_;  // oldest first
+    std::size_t claimed_ = 0;                      // checked out, being opened, or being checked
     bool closed_ = false;
     PoolStats counters_;  // the cumulative counters; the gauges are computed in stats()
 };

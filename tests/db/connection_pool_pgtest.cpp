@@ -128,14 +128,23 @@ TEST_F(ConnectionPoolTest, AReleasedConnectionGoesToTheWaiter) {
     EXPECT_EQ(connections->stats().created, 1u);
 }
 
-TEST_F(ConnectionPoolTest, OverflowConnectionsAreClosedWhenReleased) {
-    auto connections = pool(settings(1, 1));
+TEST_F(ConnectionPoolTest, OverflowConnectionsAreClosedOnceIdlePastTheirGrace) {
+    auto options = settings(1, 1);
+    options.overflow_idle_timeout = 200ms;
+    auto connections = pool(options);
     {
         auto first = must_acquire(*connections);
         auto second = must_acquire(*connections);
         EXPECT_EQ(connections->stats().in_use, 2u);
     }
-    const auto stats = connections->stats();
+    // Within the grace both stay open: steady load reuses the overflow connection.
+    auto stats = connections->stats();
+    EXPECT_EQ(stats.idle, 2u);
+    EXPECT_EQ(stats.closed, 0u);
+
+    std::this_thread::sleep_for(300ms);
+    { auto again = must_acquire(*connections); }
+    stats = connections->stats();
     EXPECT_EQ(stats.created, 2u);
     EXPECT_EQ(stats.idle, 1u);
     EXPECT_EQ(stats.closed, 1u);

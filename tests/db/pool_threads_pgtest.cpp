@@ -79,9 +79,10 @@ TEST_F(PoolThreadsTest, ManyAcquiresFromTwoThreadsAllComplete) {
     EXPECT_EQ(stats.waiting, 0u);
     EXPECT_EQ(stats.timeouts, 0u);
     EXPECT_LE(tally.most_in_use.load(), 3u);  // pool_size + max_overflow
-    // Overflow connections come and go; whatever was opened is idle or closed now.
+    // Whatever was opened is idle or closed now; overflow ones may still be within their
+    // idle grace, never more than the pool's bound.
     EXPECT_EQ(stats.created - stats.closed, stats.idle);
-    EXPECT_LE(stats.idle, 2u);
+    EXPECT_LE(stats.idle, 3u);
     pool->close();
 }
 
