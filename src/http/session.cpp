@@ -151,9 +151,11 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
     if (refusal) {
         // The rest of the stream cannot be trusted to start at a message boundary.
         co_await write_response(*refusal, version, false);
-        log_access(parser.is_header_done() ? message.method_string() : "-",
-                   parser.is_header_done() ? message.target() : "-", refusal->status,
-                   std::chrono::steady_clock::now() - started);
+        // The request line may have been read even when the header as a whole was not.
+        const std::string_view method = message.method_string();
+        const std::string_view target = message.target();
+        log_access(method.empty() ? "-" : method, target.empty() ? "-" : target,
+                   refusal->status, std::chrono::steady_clock::now() - started);
         co_await close_gracefully();
         co_return Outcome::close;
     }
