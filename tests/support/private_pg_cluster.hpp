@@ -1,0 +1,40 @@
+// A PostgreSQL cluster of one test's own, started with the project's pg-test-cluster.sh,
+// for tests that stop and restart the database: the shared cluster must stay up for
+// every other test running at the same time.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "support/pg_test_env.hpp"
+
+namespace gateway::test {
+
+class PrivatePgCluster {
+  public:
+    // Starts a new cluster in a fresh temporary directory with `script` (the path of
+    // scripts/pg-test-cluster.sh); throws std::runtime_error with the script's output
+    // when it cannot.
+    explicit PrivatePgCluster(std::string script);
+    // Stops the cluster and removes its directory, whatever state the test left it in.
+    ~PrivatePgCluster();
+    PrivatePgCluster(const PrivatePgCluster&) = delete;
+    PrivatePgCluster& operator=(const PrivatePgCluster&) = delete;
+
+    const PgTestEnv& env() const { return env_; }
+
+    // pg_ctl stop -m fast: sessions are ended, the port closes; returns once it is down.
+    void stop_server();
+    // pg_ctl start on the same port; returns once it accepts connections.
+    void start_server();
+
+  private:
+    // pg_ctl with `args`, as the user that owns the data directory.
+    void pg_ctl(const std::vector<std::string>& args);
+
+    std::string script_;
+    std::filesystem::path dir_;
+    PgTestEnv env_;
+};
+
+}  // namespace gateway::test
