@@ -11,6 +11,11 @@
 #   --log-level L     the server's LOG_LEVEL (default info, so access logging is in the cost)
 #   --no-build        use the existing build-release/gateway-api instead of building it
 #   --keep            keep the temporary directory (configs, wrk output, server log)
+#   --postgres        run the server on a private PostgreSQL 15 and compare it with pgbench
+#                     instead of nginx (see "PostgreSQL mode" below)
+#   --pool-size N     with --postgres: the server's DB_POOL_SIZE (default 16)
+#   --max-overflow N  with --postgres: the server's DB_MAX_OVERFLOW (default 16)
+#   --pgbench-scale N with --postgres: pgbench -i -s N for the read ceiling (default 10)
 #   -h, --help        print this text
 #
 # What it does, from the repository root (found from this script's location):
@@ -37,6 +42,29 @@
 #      req/s as a fraction of nginx's.
 # nginx and the server are stopped on exit, whatever happens.
 #
+# PostgreSQL mode (--postgres) replaces nginx with two database ceilings:
+#   - installs postgresql-15, postgresql-client-15 and postgresql-contrib if missing
+#     (pgbench is /usr/lib/postgresql/15/bin/pgbench; PG_BINDIR overrides the directory);
+#   - starts a private cluster with scripts/pg-test-cluster.sh in the temporary directory
+#     and puts back PostgreSQL's defaults where that test cluster departs from them for
+#     speed (fsync, synchronous_commit and full_page_writes on, shared_buffers 128MB,
+#     client_connection_check_interval 0); max_connections is raised to fit the pool,
+#     pgbench's clients and a margin. The cluster is stopped and removed on exit;
+#   - every client (the server and pgbench) connects as the same application role over
+#     TCP to 127.0.0.1 with sslmode=disable: no TLS on either side;
+#   - pgbench -i -s <scale> fills a database of its own, and a schema bench_ceiling of the
+#     service's database gets an apis table made by src/db/migrations/*.sql;
+#   - the server runs with DATABASE_URL, DB_POOL_SIZE, DB_MAX_OVERFLOW and DB_FALLBACK=none
+#     and must report storage type postgresql; after seeding, its table is VACUUM ANALYZEd
+#     (as pgbench -i does to its own tables);
+#   - wrk runs GET /apis/{id}, GET /apis?limit=100, GET /health and POST /apis, then
+#     pgbench -S -M prepared and pgbench -n -M prepared -f bench/pg/insert_api.sql run
+#     with as many clients (-c) and threads (-j) as wrk has connections and threads, for
+#     the same duration (a CHECKPOINT precedes every run). The table gives each
+#     endpoint's req/s as a fraction of its ceiling's tps: the reads and /health against
+#     pgbench -S, POST /apis against the insert. pgbench's p50/p99 come from a 10% sample of its per-transaction log,
+#     and its failed transactions stand in the non-2xx column.
+#
 # Exit status: 0 when every response was 2xx and there were no socket errors, 3 when
 # the runs completed but some were not, 1 (or another non-zero code) when a step failed.
 # All traffic stays on 127.0.0.1. On a machine with few cores, wrk, nginx and the
@@ -56,6 +84,10 @@ wrk_connections=64
 log_level=info
 build=1
 keep=0
+postgres=0
+pool_size=16
+max_overflow=16
+pgbench_scale=10
 
 usage() {
     sed -n '2,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
@@ -84,11 +116,24 @@ while (($# > 0)); do
             log_level=$2; shift 2 ;;
         --no-build) build=0; shift ;;
         --keep) keep=1; shift ;;
+        --postgres) postgres=1; shift ;;
+        --pool-size) positive_int "$1" "${2-}"; pool_size=$2; shift 2 ;;
+        --max-overflow)
+            [[ ${2-} =~ ^(0|[1-9][0-9]*)$ ]] || die "--max-overflow needs a non-negative integer, not '${2-}'"
+            max_overflow=$2; shift 2 ;;
+        --pgbench-scale) positive_int "$1" "${2-}"; pgbench_scale=$2; shift 2 ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown option '$1'" ;;
     esac
 done
 ((wrk_connections >= wrk_threads)) || die "--connections must be at least --threads"
+# pgbench -T takes seconds; wrk reads a bare number as seconds too.
+case $duration in
+    *h) duration_seconds=$((${duration%h} * 3600)) ;;
+    *m) duration_seconds=$((${duration%m} * 60)) ;;
+    *s) duration_seconds=${duration%s} ;;
+    *) duration_seconds=$duration ;;
+esac
 
 # ---------------------------------------------------------------------------------
 # Clean-up: runs on every exit, including failures and Ctrl-C.
@@ -98,6 +143,7 @@ nginx_pid=""
 server_pid=""
 seed_wrk_pid=""
 policy_rc_created=0
+pg_dir=""
 
 stop_process() {  # pid signal seconds-before-SIGKILL
     local pid=$1 signal=$2 grace=$3 waited=0
@@ -120,6 +166,13 @@ cleanup() {
     stop_process "$seed_wrk_pid" INT 5
     stop_process "$server_pid" TERM 15
     stop_process "$nginx_pid" TERM 5
+    if [[ -n $pg_dir && -d $pg_dir ]]; then
+        if ((keep)); then
+            cp "$pg_dir/server.log" "$tmp_dir/postgresql.log" 2>/dev/null || true
+        fi
+        "$repo_root/scripts/pg-test-cluster.sh" stop "$pg_dir" >/dev/null ||
+            echo "run.sh: could not stop the PostgreSQL cluster in $pg_dir" >&2
+    fi
     if ((policy_rc_created)); then
         as_root rm -f /usr/sbin/policy-rc.d || true
     fi
@@ -159,7 +212,13 @@ ensure_packages() {
     installed curl || missing+=(curl)
     command -v cmake >/dev/null || missing+=(cmake)
     command -v ninja >/dev/null || missing+=(ninja-build)
-    if ! installed nginx-light && ! installed nginx && ! installed nginx-core; then
+    if ((postgres)); then
+        # On Debian 12 pgbench ships in postgresql-15 itself; psql is in the client.
+        installed postgresql-15 || missing+=(postgresql-15)
+        installed postgresql-client-15 || missing+=(postgresql-client-15)
+        installed postgresql-contrib || missing+=(postgresql-contrib)
+        command -v openssl >/dev/null || missing+=(openssl)  # the cluster's certificates
+    elif ! installed nginx-light && ! installed nginx && ! installed nginx-core; then
         nginx_pkg=nginx-light
     fi
     ((${#missing[@]} > 0)) || [[ -n $nginx_pkg ]] || return 0
@@ -189,8 +248,16 @@ ensure_packages() {
 }
 
 ensure_packages
-nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
-[[ -x $nginx_bin ]] || die "nginx is not installed"
+if ((postgres)); then
+    pg_bindir=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
+    for tool in initdb pg_ctl psql pgbench; do
+        [[ -x $pg_bindir/$tool ]] ||
+            die "no $pg_bindir/$tool (dpkg -S $pg_bindir/$tool names the package that should hold it)"
+    done
+else
+    nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+    [[ -x $nginx_bin ]] || die "nginx is not installed"
+fi
 
 # ---------------------------------------------------------------------------------
 # 2. Build.
@@ -248,16 +315,133 @@ start_nginx() {
     die "nginx did not start"
 }
 
-mkdir -p "$tmp_dir/nginx"
-nginx_url=""
-start_nginx
-echo "== nginx (pid $nginx_pid) on $nginx_url, $workers worker processes"
+# With --postgres: the database, its settings and the ceilings' data instead of nginx.
+
+# Runs a command as the owner of the cluster's files (`postgres` under root, as
+# scripts/pg-test-cluster.sh arranges it).
+as_pg_user() {
+    if ((EUID != 0)); then
+        "$@"
+    elif command -v runuser >/dev/null; then
+        runuser -u postgres -- "$@"
+    else
+        setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"
+    fi
+}
+
+# Every client connects like the server does: TCP to 127.0.0.1, no TLS.
+pg_sql() {  # user password database [psql arguments...]
+    local user=$1 password=$2 database=$3
+    shift 3
+    PGPASSWORD=$password PGSSLMODE=disable PGCONNECT_TIMEOUT=10 "$pg_bindir/psql" -X -q \
+        -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U "$user" -d "$database" "$@"
+}
+as_superuser() { pg_sql "$PG_SUPERUSER" "$PG_SUPERUSER_PASSWORD" "$@"; }
+as_app_user() { pg_sql "$PG_APP_USER" "$PG_APP_PASSWORD" "$@"; }
+
+run_pgbench() {  # [pgbench arguments...] database
+    PGPASSWORD=$PG_APP_PASSWORD PGSSLMODE=disable "$pg_bindir/pgbench" \
+        -h 127.0.0.1 -p "$PGPORT" -U "$PG_APP_USER" "$@"
+}
+
+url_encode() {  # text: percent-encoded for a URL's user or password
+    local text=$1 out="" char i
+    for ((i = 0; i < ${#text}; i++)); do
+        char=${text:i:1}
+        case $char in
+            [A-Za-z0-9._~-]) out+=$char ;;
+            *) printf -v char '%%%02X' "'$char"; out+=$char ;;
+        esac
+    done
+    printf '%s' "$out"
+}
+
+pgbench_database=bench_pgbench
+ceiling_schema=bench_ceiling  # named in bench/pg/insert_api.sql as well
+
+start_postgres() {
+    pg_dir="$tmp_dir/pg"
+    # Under root the cluster runs as `postgres`, which must be able to pass through here.
+    ((EUID != 0)) || chmod 711 "$tmp_dir"
+    if ! "$repo_root/scripts/pg-test-cluster.sh" start "$pg_dir" >"$tmp_dir/pg-start.log" 2>&1; then
+        cat "$tmp_dir/pg-start.log" >&2
+        die "the PostgreSQL cluster did not start"
+    fi
+    # shellcheck source=/dev/null
+    . "$pg_dir/cluster.env"
+
+    # The test cluster trades durability for speed; a benchmark must not. Put back
+    # PostgreSQL's defaults, and make room for the pool, pgbench's clients and a margin.
+    pg_max_connections=$((pool_size + max_overflow + wrk_connections + 20))
+    ((pg_max_connections >= 100)) || pg_max_connections=100
+    as_superuser postgres >/dev/null <<EOF
+ALTER SYSTEM SET fsync = on;
+ALTER SYSTEM SET synchronous_commit = on;
+ALTER SYSTEM SET full_page_writes = on;
+ALTER SYSTEM SET shared_buffers = '128MB';
+ALTER SYSTEM SET client_connection_check_interval = 0;
+ALTER SYSTEM SET max_connections = $pg_max_connections;
+EOF
+    # pg_ctl restart starts the server with the options of its last start (the port).
+    if ! (cd "$pg_dir" && as_pg_user "$pg_bindir/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" \
+        -m fast -w -t 60 restart) >"$tmp_dir/pg-restart.log" 2>&1; then
+        tail -n 20 "$tmp_dir/pg-restart.log" "$pg_dir/server.log" >&2 || true
+        die "PostgreSQL did not restart with the benchmark's settings"
+    fi
+    pg_version="$(as_superuser postgres -At -c 'SHOW server_version')"
+    pg_settings="$(as_superuser postgres -At -c "SELECT string_agg(name || '=' || current_setting(name), ' ')
+        FROM unnest(ARRAY['fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method',
+                          'shared_buffers', 'max_connections']) AS name")"
+    echo "== PostgreSQL $pg_version on 127.0.0.1:$PGPORT: $pg_settings"
+
+    echo "== pgbench -i -s $pgbench_scale into database $pgbench_database"
+    as_superuser postgres -c "CREATE DATABASE $pgbench_database OWNER \"$PG_APP_USER\""
+    local started=$SECONDS
+    if ! run_pgbench -i -q -s "$pgbench_scale" "$pgbench_database" >"$tmp_dir/pgbench-init.txt" 2>&1; then
+        cat "$tmp_dir/pgbench-init.txt" >&2
+        die "pgbench -i failed"
+    fi
+    echo "   done in $((SECONDS - started))s"
+
+    # The write ceiling's table: the service's own migrations, in a schema of their own
+    # inside the service's database (the service itself uses public).
+    echo "== schema $ceiling_schema in $PGDATABASE from src/db/migrations/*.sql"
+    local migration
+    {
+        echo "CREATE SCHEMA $ceiling_schema;"
+        echo "SET search_path = $ceiling_schema;"
+        for migration in "$repo_root"/src/db/migrations/*.sql; do
+            cat "$migration"
+            echo
+        done
+    } | as_app_user "$PGDATABASE" -1 -f - >/dev/null ||
+        die "could not create $ceiling_schema.apis from the migrations"
+}
+
+# Before each run, so that no run pays for the dirty pages of the one before.
+pg_checkpoint() {
+    as_superuser postgres -c CHECKPOINT >/dev/null
+}
+
+if ((postgres)); then
+    start_postgres
+else
+    mkdir -p "$tmp_dir/nginx"
+    nginx_url=""
+    start_nginx
+    echo "== nginx (pid $nginx_pid) on $nginx_url, $workers worker processes"
+fi
 
 # ---------------------------------------------------------------------------------
 # 4. The server.
 
-HOST=127.0.0.1 PORT=0 WORKERS=$workers LOG_LEVEL=$log_level \
-    "$server_bin" >"$tmp_dir/server.out" 2>"$tmp_dir/server.err" &
+server_env=(HOST=127.0.0.1 PORT=0 "WORKERS=$workers" "LOG_LEVEL=$log_level")
+if ((postgres)); then
+    # DB_FALLBACK=none: a server that cannot reach the database must not start on memory.
+    server_env+=("DATABASE_URL=postgresql://$(url_encode "$PG_APP_USER"):$(url_encode "$PG_APP_PASSWORD")@127.0.0.1:$PGPORT/$(url_encode "$PGDATABASE")?sslmode=disable"
+        "DB_POOL_SIZE=$pool_size" "DB_MAX_OVERFLOW=$max_overflow" DB_FALLBACK=none)
+fi
+env "${server_env[@]}" "$server_bin" >"$tmp_dir/server.out" 2>"$tmp_dir/server.err" &
 server_pid=$!
 
 # The port the process listens on, from the kernel's tables: for log levels above
@@ -296,6 +480,10 @@ health_json="$(curl -sS --max-time 5 "$server_url/health")" || true
 storage="$(printf '%s' "$health_json" | grep -oE '"type"[[:space:]]*:[[:space:]]*"[^"]*"' | head -n1 |
     sed -E 's/.*"([^"]*)"$/\1/')" || true
 echo "== server (pid $server_pid) on $server_url, WORKERS=$workers, LOG_LEVEL=$log_level, storage ${storage:-unknown}"
+if ((postgres)); then
+    [[ $storage == postgresql ]] || die "GET /health says storage '${storage:-unknown}', not postgresql: $health_json"
+    echo "   DB_POOL_SIZE=$pool_size DB_MAX_OVERFLOW=$max_overflow, sslmode=disable"
+fi
 
 memory_report() {  # label
     local hwm rss
@@ -370,6 +558,10 @@ echo "   listed $id_count APIs ($distinct_ids distinct) in $pages page(s) of GET
 ((id_count >= seed_count)) || die "GET /apis listed $id_count APIs, fewer than the $seed_count seeded"
 ((distinct_ids == id_count)) || echo "   WARNING: GET /apis paging returned some APIs twice"
 memory_report "after seeding $seed_count"
+if ((postgres)); then
+    # What pgbench -i does to its tables, and autovacuum would soon do to this one.
+    as_app_user "$PGDATABASE" -c "VACUUM ANALYZE apis" >/dev/null
+fi
 
 # ---------------------------------------------------------------------------------
 # 6. The runs.
@@ -417,12 +609,58 @@ run_wrk() {  # label script url [script arguments...]
         "non-2xx ${non2xx[$label]}, socket errors ${sockerr[$label]}, statuses ${statuses[$label]:-?}"
 }
 
+# With --postgres: pgbench with as many clients as wrk has connections, for as long.
+run_pgbench_ceiling() {  # label database [pgbench arguments...]
+    local label=$1 database=$2 out log_prefix median tail
+    shift 2
+    out="$tmp_dir/pgbench-${#labels[@]}.txt"
+    log_prefix="$tmp_dir/pgbench-${#labels[@]}-log"
+    echo "== $label: pgbench $* -c$wrk_connections -j$wrk_threads -T$duration_seconds"
+    pg_checkpoint
+    if ! run_pgbench "$@" -c "$wrk_connections" -j "$wrk_threads" -T "$duration_seconds" \
+        -l --sampling-rate=0.1 --log-prefix="$log_prefix" "$database" >"$out" 2>&1; then
+        cat "$out" >&2
+        die "pgbench failed for $label"
+    fi
+    labels+=("$label")
+    rps[$label]="$(awk '/^tps = / {printf "%.0f", $3}' "$out")"
+    non2xx[$label]="$(awk '/^number of failed transactions:/ {print $5}' "$out")"
+    non2xx[$label]=${non2xx[$label]:-0}
+    sockerr[$label]=-
+    # Per-transaction log lines: client, transaction, latency in us, ... ("failed" when so).
+    read -r median tail < <(cat "$log_prefix".* 2>/dev/null |
+        awk '$3 ~ /^[0-9]+$/ {print $3}' | sort -n | awk '{v[NR] = $1} END {
+            if (NR == 0) { print "? ?"; exit }
+            i50 = int(NR * 0.50); if (i50 < NR * 0.50) i50++
+            i99 = int(NR * 0.99); if (i99 < NR * 0.99) i99++
+            printf "%.2f %.2f\n", v[i50] / 1000, v[i99] / 1000 }')
+    p50[$label]=$median
+    p99[$label]=$tail
+    statuses[$label]="failed transactions ${non2xx[$label]}"
+    echo "   ${rps[$label]} tps, p50 ${p50[$label]} ms, p99 ${p99[$label]} ms (10% sample)," \
+        "$(awk '/^latency average/ {print "average " $4 " " $5}' "$out"), failed ${non2xx[$label]}"
+}
+
 # POST /apis runs last: it grows the store, and the reads are measured on the seed.
-run_wrk "nginx static JSON" static.lua "$nginx_url"
-run_wrk "GET /apis/{id}" get_by_id.lua "$server_url" "$ids_file"
-run_wrk "GET /apis?limit=100" list.lua "$server_url"
-run_wrk "GET /health" health.lua "$server_url"
-run_wrk "POST /apis" create.lua "$server_url" "load$(date +%s)"
+if ((postgres)); then
+    pg_checkpoint
+    run_wrk "GET /apis/{id}" get_by_id.lua "$server_url" "$ids_file"
+    pg_checkpoint
+    run_wrk "GET /apis?limit=100" list.lua "$server_url"
+    pg_checkpoint
+    run_wrk "GET /health" health.lua "$server_url"
+    pg_checkpoint
+    run_wrk "POST /apis" create.lua "$server_url" "load$(date +%s)"
+    run_pgbench_ceiling "pgbench -S" "$pgbench_database" -S -M prepared
+    run_pgbench_ceiling "pgbench insert_api.sql" "$PGDATABASE" -n -M prepared \
+        -f "$bench_dir/pg/insert_api.sql"
+else
+    run_wrk "nginx static JSON" static.lua "$nginx_url"
+    run_wrk "GET /apis/{id}" get_by_id.lua "$server_url" "$ids_file"
+    run_wrk "GET /apis?limit=100" list.lua "$server_url"
+    run_wrk "GET /health" health.lua "$server_url"
+    run_wrk "POST /apis" create.lua "$server_url" "load$(date +%s)"
+fi
 
 server_threads="$(awk '/^Threads:/ {print $2}' "/proc/$server_pid/status" 2>/dev/null || echo '?')"
 memory_report "at the end"
@@ -430,6 +668,73 @@ log_bytes=$(($(stat -c %s "$tmp_dir/server.out") + $(stat -c %s "$tmp_dir/server
 
 # ---------------------------------------------------------------------------------
 # 7. The table.
+
+if ((postgres)); then
+    final_health="$(curl -sS --max-time 5 "$server_url/health" 2>/dev/null)" || true
+    pool_stats="$(printf '%s' "$final_health" | grep -oE '"pool"[[:space:]]*:[[:space:]]*\{[^}]*\}' |
+        head -n1)" || true
+    echo
+    echo "Gateway Management API on PostgreSQL, next to pgbench ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
+    echo "  cores: $(nproc)"
+    echo "  server workers: $workers (WORKERS; $server_threads threads in the process), LOG_LEVEL=$log_level," \
+        "storage ${storage:-unknown}, log written: $((log_bytes / 1024)) KiB"
+    echo "  server pool: DB_POOL_SIZE=$pool_size DB_MAX_OVERFLOW=$max_overflow;" \
+        "at the end ${pool_stats:-(pool figures not readable from /health)}"
+    echo "  PostgreSQL $pg_version, private cluster: $pg_settings"
+    echo "  connections: TCP to 127.0.0.1 with sslmode=disable (no TLS), as role $PG_APP_USER," \
+        "for the server and pgbench alike"
+    echo "  wrk: -t$wrk_threads -c$wrk_connections -d$duration; seeded APIs: $seed_count"
+    echo "  pgbench: -M prepared -c$wrk_connections -j$wrk_threads -T$duration_seconds;" \
+        "-S on -s $pgbench_scale; insert_api.sql into $ceiling_schema.apis (the service's migrations)"
+    echo "  reads and /health are compared with pgbench -S, POST /apis with insert_api.sql;"
+    echo "  for pgbench rows req/s is tps, non-2xx is failed transactions, p50/p99 from a 10% sample"
+    echo
+    fmt='%-22s %10s %9s %9s %9s %10s %11s  %s\n'
+    # shellcheck disable=SC2059
+    printf "$fmt" endpoint req/s "p50 ms" "p99 ms" non-2xx "sock errs" "vs ceiling" ceiling
+    # shellcheck disable=SC2059
+    printf "$fmt" "----------------------" "----------" "---------" "---------" "---------" \
+        "----------" "-----------" "----------------------"
+    problems=0
+    for label in "pgbench -S" "pgbench insert_api.sql" "GET /apis/{id}" "GET /apis?limit=100" \
+        "GET /health" "POST /apis"; do
+        case $label in
+            pgbench*) ceiling="" ;;
+            "POST /apis") ceiling="pgbench insert_api.sql" ;;
+            *) ceiling="pgbench -S" ;;
+        esac
+        ratio=""
+        if [[ -n $ceiling ]]; then
+            ratio="$(awk -v r="${rps[$label]:-0}" -v b="${rps[$ceiling]:-0}" 'BEGIN {
+                if (b > 0) printf "%.2f", r / b; else print "?" }')"
+        fi
+        # shellcheck disable=SC2059
+        printf "$fmt" "$label" "${rps[$label]:-?}" "${p50[$label]}" "${p99[$label]}" \
+            "${non2xx[$label]}" "${sockerr[$label]}" "$ratio" "$ceiling"
+        if [[ ${non2xx[$label]} != 0 || (${sockerr[$label]} != 0 && ${sockerr[$label]} != -) ]]; then
+            problems=1
+        fi
+    done
+    echo
+    # Warnings and errors the server logged, most frequent first (ids and numbers folded).
+    log_problems="$(cat "$tmp_dir/server.out" "$tmp_dir/server.err" 2>/dev/null |
+        awk '$2 == "warning" || $2 == "error" || $2 == "critical" { $1 = ""; print }' |
+        sed -E 's/[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}/<id>/g; s/[0-9]+/N/g' |
+        sort | uniq -c | sort -rn | head -n 8)" || true
+    if [[ -n $log_problems ]]; then
+        echo "Server log, warnings and errors (count, message):"
+        printf '%s\n' "$log_problems"
+        echo
+    fi
+    if ((problems)); then
+        echo "Some responses were not 2xx, some sockets failed, or some transactions failed:"
+        for label in "${labels[@]}"; do
+            echo "  $label: ${statuses[$label]:-?}"
+        done
+        exit 3
+    fi
+    exit 0
+fi
 
 base_rps=${rps["nginx static JSON"]}
 echo

@@ -14,11 +14,15 @@ scripts/install-deps.sh --test
 jobs=$(nproc)
 export CTEST_OUTPUT_ON_FAILURE=1
 
+# build_and_test DIR TYPE LABELS [TARGET...]: no targets builds everything.
 build_and_test() {
   local dir=$1 type=$2 label=$3
+  shift 3
+  local targets=()
+  [[ $# -gt 0 ]] && targets=(--target "$@")
   echo "=== ${type} build (${dir}), tests: ${label}"
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" >/dev/null
-  cmake --build "$dir" -j "$jobs"
+  cmake --build "$dir" -j "$jobs" "${targets[@]}"
   ctest --test-dir "$dir" -j "$jobs" --timeout 300 -L "$label"
 }
 
@@ -29,5 +33,5 @@ build_and_test build-asan Asan 'unit|http|concurrency|pg'
 # kernel's full address-space randomisation; running without it is the usual remedy.
 tsan_run=()
 if setarch "$(uname -m)" -R true 2>/dev/null; then tsan_run=(setarch "$(uname -m)" -R); fi
-"${tsan_run[@]}" bash -c "$(declare -f build_and_test); jobs=$jobs; build_and_test build-tsan Tsan 'concurrency|unit|pg'"
+"${tsan_run[@]}" bash -c "$(declare -f build_and_test); jobs=$jobs; build_and_test build-tsan Tsan '^(concurrency|unit|pg)\$' gateway-api unit_tests concurrency_tests pg_tests"
 echo "All test suites passed."
