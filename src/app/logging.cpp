@@ -1,12 +1,12 @@
 #include "app/logging.hpp"
 
 #include <chrono>
-#include <iostream>
 #include <memory>
 
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
+
+#include "app/line_sink.hpp"
 
 #include "domain/api_json.hpp"
 #include "domain/timestamps.hpp"
@@ -40,29 +40,42 @@ class JsonLineFormatter final : public spdlog::formatter {
     }
 };
 
+std::unique_ptr<spdlog::formatter> make_formatter(config::LogFormat format) {
+    if (format == config::LogFormat::json) return std::make_unique<JsonLineFormatter>();
+    return std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%eZ %l %v",
+                                                       spdlog::pattern_time_type::utc);
+}
+
+spdlog::level::level_enum level_of(const config::LogSettings& settings) {
+    return spdlog::level::from_str(settings.level == "warning" ? "warn" : settings.level);
+}
+
 }  // namespace
 
 void configure_logging(const config::LogSettings& settings, LogStream stream) {
-    // Buffered, not flushed per line: the access log is on every request's path.
-    std::ios::sync_with_stdio(false);
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(
-        stream == LogStream::standard_output ? std::cout : std::cerr, false);
+    // The service's own messages are few: written at once, line by line.
+    auto sink = std::make_shared<SharedLineSink>(
+        stream == LogStream::standard_output ? STDOUT_FILENO : STDERR_FILENO, 0);
+    sink->set_formatter(make_formatter(settings.format));
     auto logger = std::make_shared<spdlog::logger>("gateway", std::move(sink));
-    if (settings.format == config::LogFormat::json) {
-        logger->set_formatter(std::make_unique<JsonLineFormatter>());
-    } else {
-        logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
-    }
-    logger->set_level(
-        spdlog::level::from_str(settings.level == "warning" ? "warn" : settings.level));
-    logger->flush_on(spdlog::level::warn);
+    logger->set_level(level_of(settings));
+    logger->flush_on(spdlog::level::trace);
     spdlog::set_default_logger(std::move(logger));
-    spdlog::flush_every(std::chrono::seconds(1));
+}
+
+std::shared_ptr<spdlog::logger> make_access_logger(const config::LogSettings& settings) {
+    // Access lines are many: gathered and written in batches by the worker that owns the
+    // logger, which also flushes it on a short timer.
+    constexpr std::size_t batch_bytes = 32 * 1024;
+    auto sink = std::make_shared<ThreadLineSink>(STDOUT_FILENO, batch_bytes);
+    sink->set_formatter(make_formatter(settings.format));
+    auto logger = std::make_shared<spdlog::logger>("access", std::move(sink));
+    logger->set_level(level_of(settings));
+    return logger;
 }
 
 void flush_logs() {
     spdlog::default_logger()->flush();
-    std::cout.flush();
 }
 
 }  // namespace gateway::app

@@ -1,5 +1,11 @@
-// Process-wide logging set up once at start: stdout, text or one JSON object per line.
+// Logging set up once at start: stdout, text or one JSON object per line. The service's
+// own messages go through spdlog's default logger; each worker thread writes its access
+// lines through a logger of its own.
 #pragma once
+
+#include <memory>
+
+#include <spdlog/logger.h>
 
 #include "config/settings.hpp"
 
@@ -11,6 +17,10 @@ enum class LogStream { standard_output, standard_error };
 // the result stays parseable.
 void configure_logging(const config::LogSettings& settings,
                        LogStream stream = LogStream::standard_output);
+
+// A logger for one worker thread's access lines: same format and level, batched writes,
+// no lock. Only that thread may use it (and flush it).
+std::shared_ptr<spdlog::logger> make_access_logger(const config::LogSettings& settings);
 
 // Pushes buffered lines out; called after lines a watcher waits for, and at exit.
 void flush_logs();

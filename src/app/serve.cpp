@@ -92,8 +92,10 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
     api::Router router(handlers, [&database] { return database_health(database); });
 
     http::IoPool pool(workers);
-    http::Server server(pool, settings.server,
-                        [&router](const api::Request& request) { return router.route(request); });
+    http::Server server(
+        pool, settings.server,
+        [&router](const api::Request& request) { return router.route(request); },
+        [&settings] { return make_access_logger(settings.log); });
     boost::asio::ip::tcp::endpoint endpoint;
     try {
         endpoint = server.listen();
@@ -127,6 +129,7 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
     flush_logs();
 
     pool.run();
+    server.flush_access_logs();
 
     database.shutdown();
     spdlog::info("stopped");

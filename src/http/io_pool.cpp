@@ -34,10 +34,10 @@ IoPool::~IoPool() {
     stop();
 }
 
-boost::asio::io_context& IoPool::next() {
-    auto& io = *contexts_[next_];
+std::size_t IoPool::next() {
+    const std::size_t index = next_;
     next_ = (next_ + 1) % contexts_.size();
-    return io;
+    return index;
 }
 
 void IoPool::run() {

@@ -22,8 +22,8 @@ class IoPool {
 
     std::size_t size() const { return contexts_.size(); }
     boost::asio::io_context& at(std::size_t index) { return *contexts_[index]; }
-    // Round robin: where the next connection goes.
-    boost::asio::io_context& next();
+    // Round robin: the index of the context the next connection goes to.
+    std::size_t next();
 
     // Runs every context, one on the calling thread, until stop(); then joins the rest.
     void run();

@@ -16,11 +16,15 @@ namespace gateway::http {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-Server::Server(IoPool& pool, config::ServerSettings settings, RequestHandler handler)
+Server::Server(IoPool& pool, config::ServerSettings settings, RequestHandler handler,
+               const AccessLoggerFactory& make_access_logger)
     : pool_(pool),
       settings_(std::move(settings)),
       handler_(std::move(handler)),
-      acceptor_(pool.at(0)) {}
+      acceptor_(pool.at(0)) {
+    access_logs_.reserve(pool.size());
+    for (std::size_t i = 0; i < pool.size(); ++i) access_logs_.push_back(make_access_logger());
+}
 
 Server::~Server() = default;
 
@@ -33,7 +37,26 @@ tcp::endpoint Server::listen() {
     return acceptor_.local_endpoint();
 }
 
+void Server::flush_access_logs() {
+    for (const auto& log : access_logs_) log->flush();
+}
+
+// Lines wait in a worker's buffer at most this long before they are written.
+constexpr auto access_log_flush_period = std::chrono::milliseconds(200);
+
+asio::awaitable<void> Server::flush_loop(std::size_t worker) {
+    asio::steady_timer tick(pool_.at(worker));
+    while (!stopping_.load()) {
+        tick.expires_after(access_log_flush_period);
+        co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
+        access_logs_[worker]->flush();
+    }
+}
+
 void Server::start() {
+    for (std::size_t worker = 0; worker < pool_.size(); ++worker) {
+        asio::co_spawn(pool_.at(worker), flush_loop(worker), asio::detached);
+    }
     asio::co_spawn(acceptor_.get_executor(), accept_loop(), [](const std::exception_ptr& error) {
         if (!error) return;
         try {
@@ -46,8 +69,9 @@ void Server::start() {
 
 asio::awaitable<void> Server::accept_loop() {
     while (!stopping_.load()) {
+        const std::size_t worker = pool_.next();
         auto [ec, socket] =
-            co_await acceptor_.async_accept(pool_.next(), asio::as_tuple(asio::use_awaitable));
+            co_await acceptor_.async_accept(pool_.at(worker), asio::as_tuple(asio::use_awaitable));
         if (ec) {
             if (stopping_.load() || ec == asio::error::operation_aborted) co_return;
             // Out of descriptors or a connection reset before accept: keep serving others,
@@ -58,7 +82,7 @@ asio::awaitable<void> Server::accept_loop() {
             continue;
         }
         socket.set_option(tcp::no_delay(true), ec);
-        auto session = std::make_shared<Session>(*this, std::move(socket));
+        auto session = std::make_shared<Session>(*this, std::move(socket), *access_logs_[worker]);
         register_session(session);
         asio::co_spawn(session->executor(), session->run(), asio::detached);
     }

@@ -8,7 +8,9 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
+#include <spdlog/logger.h>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -20,12 +22,15 @@
 namespace gateway::http {
 
 using RequestHandler = std::function<boost::asio::awaitable<api::Response>(const api::Request&)>;
+// Makes the access logger of one worker thread (called once per thread at construction).
+using AccessLoggerFactory = std::function<std::shared_ptr<spdlog::logger>()>;
 
 class Session;
 
 class Server {
   public:
-    Server(IoPool& pool, config::ServerSettings settings, RequestHandler handler);
+    Server(IoPool& pool, config::ServerSettings settings, RequestHandler handler,
+           const AccessLoggerFactory& make_access_logger);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
@@ -34,8 +39,12 @@ class Server {
     // Returns the bound endpoint (its port is the real one when PORT was 0).
     boost::asio::ip::tcp::endpoint listen();
 
-    // Starts accepting connections; call after listen().
+    // Starts accepting connections, and each worker's periodic access-log flush; call
+    // after listen().
     void start();
+
+    // Writes out every worker's buffered access lines; only once the workers have stopped.
+    void flush_access_logs();
 
     // Stops accepting; idle connections close now, busy ones after their response.
     // Safe to call from any thread.
@@ -50,6 +59,7 @@ class Server {
   private:
     friend class Session;
     boost::asio::awaitable<void> accept_loop();
+    boost::asio::awaitable<void> flush_loop(std::size_t worker);
     void register_session(const std::shared_ptr<Session>& session);
     void unregister_session(Session* session);
 
@@ -57,6 +67,7 @@ class Server {
     const config::ServerSettings settings_;
     const RequestHandler handler_;
     boost::asio::ip::tcp::acceptor acceptor_;
+    std::vector<std::shared_ptr<spdlog::logger>> access_logs_;  // [i] used only by worker i
     std::atomic<bool> stopping_{false};
 
     mutable std::mutex sessions_mutex_;

@@ -54,8 +54,11 @@ api::Request to_api_request(const bhttp::request<bhttp::string_body>& message) {
 
 }  // namespace
 
-Session::Session(Server& server, asio::ip::tcp::socket socket)
-    : server_(server), socket_(std::move(socket)), watchdog_(socket_.get_executor()) {}
+Session::Session(Server& server, asio::ip::tcp::socket socket, spdlog::logger& access_log)
+    : server_(server),
+      access_log_(access_log),
+      socket_(std::move(socket)),
+      watchdog_(socket_.get_executor()) {}
 
 void Session::request_stop() {
     asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
@@ -154,7 +157,7 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
         // The request line may have been read even when the header as a whole was not.
         const std::string_view method = message.method_string();
         const std::string_view target = message.target();
-        log_access(method.empty() ? "-" : method, target.empty() ? "-" : target,
+        log_access(access_log_, method.empty() ? "-" : method, target.empty() ? "-" : target,
                    refusal->status, std::chrono::steady_clock::now() - started);
         co_await close_gracefully();
         co_return Outcome::close;
@@ -172,7 +175,7 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
     const bool keep_alive = message.keep_alive() && !stop_requested_ &&
                             !server_.stopping_.load(std::memory_order_relaxed);
     const bool written = co_await write_response(answer, version, keep_alive);
-    log_access(request.method, request.target, answer.status,
+    log_access(access_log_, request.method, request.target, answer.status,
                std::chrono::steady_clock::now() - started);
     busy_ = false;
     if (!written || !keep_alive) co_return Outcome::close;

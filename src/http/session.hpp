@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include <spdlog/logger.h>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -23,7 +24,8 @@ class Server;
 // that is what makes its members safe without locks.
 class Session : public std::enable_shared_from_this<Session> {
   public:
-    Session(Server& server, boost::asio::ip::tcp::socket socket);
+    // `access_log` belongs to the worker thread that runs `socket`'s context.
+    Session(Server& server, boost::asio::ip::tcp::socket socket, spdlog::logger& access_log);
 
     boost::asio::ip::tcp::socket::executor_type executor() { return socket_.get_executor(); }
 
@@ -50,6 +52,7 @@ class Session : public std::enable_shared_from_this<Session> {
     void close_socket();
 
     Server& server_;
+    spdlog::logger& access_log_;
     boost::asio::ip::tcp::socket socket_;
     boost::asio::steady_timer watchdog_;
     Clock::time_point deadline_ = Clock::time_point::max();
