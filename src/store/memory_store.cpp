@@ -70,26 +70,42 @@ boost::asio::awaitable<StoreResult<Done>> MemoryStore::remove(std::string ref,
 
 // --- operations
 
+MemoryStore::StoredPtr MemoryStore::make_stored(domain::Api api) {
+    auto stored = std::make_shared<Stored>();
+    stored->name_key = domain::name_key(api.spec.name);
+    stored->api = std::move(api);
+    return stored;
+}
+
+domain::ApiPtr MemoryStore::public_view(const StoredPtr& stored) {
+    return domain::ApiPtr(stored, &stored->api);  // shares the record's ownership
+}
+
 StoreResult<ApiPtr> MemoryStore::create_now(ApiSpec spec) {
     creates_.fetch_add(1, std::memory_order_relaxed);
-    auto api = std::make_shared<Api>();
-    api->id = domain::new_api_id();
-    api->spec = std::move(spec);
-    api->revision = 1;
+    // Everything that needs no lock happens before taking it.
+    domain::Api api;
+    api.id = domain::new_api_id();
+    api.spec = std::move(spec);
+    api.revision = 1;
+    auto stored = std::make_shared<Stored>();
+    stored->name_key = domain::name_key(api.spec.name);
+    stored->api = std::move(api);
+    const domain::Millis now = domain::now_millis();
 
     std::unique_lock lock(mutex_);
-    if (auto taken = collision_locked(api->spec, {})) return domain::unexpected(std::move(*taken));
-    last_created_at_ = std::max(last_created_at_, domain::now_millis());
-    api->created_at = api->updated_at = last_created_at_;
-    ApiPtr published = std::move(api);
+    if (auto taken = collision_locked(*stored, {})) return domain::unexpected(std::move(*taken));
+    last_created_at_ = std::max(last_created_at_, now);
+    stored->api.created_at = stored->api.updated_at = last_created_at_;
+    StoredPtr published = std::move(stored);
     index_locked(published);
-    return published;
+    return public_view(published);
 }
 
 StoreResult<ApiPtr> MemoryStore::find_now(std::string_view ref) const {
     finds_.fetch_add(1, std::memory_order_relaxed);
     std::shared_lock lock(mutex_);
-    if (auto api = lookup_locked(ref)) return api;
+    if (auto stored = lookup_locked(ref)) return public_view(stored);
     return store_error(StoreErrc::not_found, not_found_detail(ref));
 }
 
@@ -102,14 +118,15 @@ StoreResult<ApiPage> MemoryStore::list_now(const ListQuery& query) const {
     auto it = query.after ? by_order_.upper_bound({query.after->created_at, query.after->id})
                           : by_order_.begin();
     for (; it != by_order_.end(); ++it) {
-        if (!matches(*it->second, query)) continue;
+        const Api& api = it->second->api;
+        if (!matches(api, query)) continue;
         if (page.items.size() == query.limit) {
             // Another match exists past this page: only then is there a next page.
             const Api& last = *page.items.back();
             page.next = domain::Cursor{last.created_at, last.id};
             break;
         }
-        page.items.push_back(it->second);
+        page.items.push_back(public_view(it->second));
     }
     return page;
 }
@@ -118,11 +135,11 @@ StoreResult<ApiPtr> MemoryStore::replace_now(std::string_view ref, ApiSpec spec,
                                              const domain::Precondition& precondition) {
     replaces_.fetch_add(1, std::memory_order_relaxed);
     std::unique_lock lock(mutex_);
-    ApiPtr current = lookup_locked(ref);
+    StoredPtr current = lookup_locked(ref);
     if (!current) return store_error(StoreErrc::not_found, not_found_detail(ref));
-    if (!precondition.admits(current->revision)) {
+    if (!precondition.admits(current->api.revision)) {
         return store_error(StoreErrc::precondition_failed,
-                           precondition_failed_detail(current->revision));
+                           precondition_failed_detail(current->api.revision));
     }
     return update_locked(current, std::move(spec));
 }
@@ -132,13 +149,13 @@ StoreResult<ApiPtr> MemoryStore::patch_now(std::string_view ref,
                                            const domain::Precondition& precondition) {
     patches_.fetch_add(1, std::memory_order_relaxed);
     std::unique_lock lock(mutex_);
-    ApiPtr current = lookup_locked(ref);
+    StoredPtr current = lookup_locked(ref);
     if (!current) return store_error(StoreErrc::not_found, not_found_detail(ref));
-    if (!precondition.admits(current->revision)) {
+    if (!precondition.admits(current->api.revision)) {
         return store_error(StoreErrc::precondition_failed,
-                           precondition_failed_detail(current->revision));
+                           precondition_failed_detail(current->api.revision));
     }
-    boost::json::value document = domain::spec_to_json_object(current->spec);
+    boost::json::value document = domain::spec_to_json_object(current->api.spec);
     domain::apply_merge_patch(document, merge_patch);
     auto spec = domain::spec_from_json(document.as_object());
     if (!spec) {
@@ -152,11 +169,11 @@ StoreResult<Done> MemoryStore::remove_now(std::string_view ref,
                                           const domain::Precondition& precondition) {
     removes_.fetch_add(1, std::memory_order_relaxed);
     std::unique_lock lock(mutex_);
-    ApiPtr current = lookup_locked(ref);
+    StoredPtr current = lookup_locked(ref);
     if (!current) return store_error(StoreErrc::not_found, not_found_detail(ref));
-    if (!precondition.admits(current->revision)) {
+    if (!precondition.admits(current->api.revision)) {
         return store_error(StoreErrc::precondition_failed,
-                           precondition_failed_detail(current->revision));
+                           precondition_failed_detail(current->api.revision));
     }
     unindex_locked(*current);
     return Done{};
@@ -171,69 +188,75 @@ MemoryStoreStats MemoryStore::stats() const {
     stats.patches = patches_.load(std::memory_order_relaxed);
     stats.removes = removes_.load(std::memory_order_relaxed);
     std::shared_lock lock(mutex_);
-    stats.apis = by_id_.size();
+    stats.apis = by_order_.size();
     return stats;
 }
 
 void MemoryStore::clear() {
     std::unique_lock lock(mutex_);
-    by_order_.clear();
+    // The indexes view strings owned by the records: drop them before the records.
     by_id_.clear();
     by_name_.clear();
     by_base_path_.clear();
+    by_order_.clear();
 }
 
 // --- helpers; the caller holds mutex_
 
-ApiPtr MemoryStore::lookup_locked(std::string_view ref) const {
+MemoryStore::StoredPtr MemoryStore::lookup_locked(std::string_view ref) const {
     if (domain::looks_like_uuid(ref)) {
-        if (auto it = by_id_.find(lower_id(ref)); it != by_id_.end()) return it->second;
+        const bool lower = std::none_of(ref.begin(), ref.end(), [](char c) {
+            return std::isupper(static_cast<unsigned char>(c));
+        });
+        if (const auto* hit = lower ? by_id_.find(ref) : by_id_.find(lower_id(ref))) return *hit;
     }
-    if (auto it = by_name_.find(domain::name_key(ref)); it != by_name_.end()) return it->second;
+    if (const auto* hit = by_name_.find(domain::name_key(ref))) return *hit;
     return nullptr;
 }
 
-std::optional<StoreError> MemoryStore::collision_locked(const ApiSpec& spec,
+std::optional<StoreError> MemoryStore::collision_locked(const Stored& candidate,
                                                         std::string_view self_id) const {
-    if (auto it = by_name_.find(domain::name_key(spec.name));
-        it != by_name_.end() && it->second->id != self_id) {
-        return StoreError{StoreErrc::conflict, name_taken_detail(spec.name), {}};
+    if (const auto* hit = by_name_.find(candidate.name_key); hit && (*hit)->api.id != self_id) {
+        return StoreError{StoreErrc::conflict, name_taken_detail(candidate.api.spec.name), {}};
     }
-    if (auto it = by_base_path_.find(spec.base_path);
-        it != by_base_path_.end() && it->second->id != self_id) {
-        return StoreError{StoreErrc::conflict, base_path_taken_detail(spec.base_path), {}};
+    const std::string& base_path = candidate.api.spec.base_path;
+    if (const auto* hit = by_base_path_.find(base_path); hit && (*hit)->api.id != self_id) {
+        return StoreError{StoreErrc::conflict, base_path_taken_detail(base_path), {}};
     }
     return std::nullopt;
 }
 
-StoreResult<ApiPtr> MemoryStore::update_locked(const ApiPtr& current, ApiSpec spec) {
+StoreResult<ApiPtr> MemoryStore::update_locked(const StoredPtr& current, ApiSpec spec) {
     // Writing what is already there is no change: the revision and ETag stay.
-    if (spec == current->spec) return current;
-    if (auto taken = collision_locked(spec, current->id)) {
+    if (spec == current->api.spec) return public_view(current);
+    domain::Api next = current->api;
+    next.spec = std::move(spec);
+    next.revision = current->api.revision + 1;
+    next.updated_at = std::max(domain::now_millis(), current->api.updated_at);
+    StoredPtr replacement = make_stored(std::move(next));
+    if (auto taken = collision_locked(*replacement, current->api.id)) {
         return domain::unexpected(std::move(*taken));
     }
-    auto next = std::make_shared<Api>(*current);
-    next->spec = std::move(spec);
-    next->revision = current->revision + 1;
-    next->updated_at = std::max(domain::now_millis(), current->updated_at);
     unindex_locked(*current);
-    ApiPtr published = std::move(next);
-    index_locked(published);
-    return published;
+    index_locked(replacement);
+    return public_view(replacement);
 }
 
-void MemoryStore::index_locked(const ApiPtr& api) {
-    by_order_.emplace(OrderKey{api->created_at, api->id}, api);
-    by_id_.emplace(api->id, api);
-    by_name_.emplace(domain::name_key(api->spec.name), api);
-    by_base_path_.emplace(api->spec.base_path, api);
+void MemoryStore::index_locked(const StoredPtr& stored) {
+    const Api& api = stored->api;
+    by_order_.emplace(OrderKey{api.created_at, api.id}, stored);
+    by_id_.insert(api.id, stored);
+    by_name_.insert(stored->name_key, stored);
+    by_base_path_.insert(api.spec.base_path, stored);
 }
 
-void MemoryStore::unindex_locked(const Api& api) {
-    by_order_.erase(OrderKey{api.created_at, api.id});
-    by_name_.erase(domain::name_key(api.spec.name));
+void MemoryStore::unindex_locked(const Stored& stored) {
+    // `stored` stays alive meanwhile: the caller holds a pointer to it.
+    const Api& api = stored.api;
+    by_name_.erase(stored.name_key);
     by_base_path_.erase(api.spec.base_path);
-    by_id_.erase(api.id);  // last: `api` may be owned by this entry alone
+    by_id_.erase(api.id);
+    by_order_.erase(OrderKey{api.created_at, api.id});
 }
 
 }  // namespace gateway::store

@@ -7,10 +7,10 @@
 #include <map>
 #include <shared_mutex>
 #include <string>
-#include <unordered_map>
 #include <utility>
 
 #include "store/repository.hpp"
+#include "store/sharded_index.hpp"
 
 namespace gateway::store {
 
@@ -57,21 +57,31 @@ class MemoryStore final : public Repository {
     void clear();
 
   private:
-    using OrderKey = std::pair<domain::Millis, std::string>;  // (created_at, id)
+    // A stored API with the key its name is unique under; immutable once stored, so the
+    // indexes can key on views of its strings.
+    struct Stored {
+        domain::Api api;
+        std::string name_key;
+    };
+    using StoredPtr = std::shared_ptr<const Stored>;
+    using OrderKey = std::pair<domain::Millis, std::string_view>;  // (created_at, id)
 
-    domain::ApiPtr lookup_locked(std::string_view ref) const;
-    // The API other than `self_id` that already holds spec's name or base_path.
-    std::optional<StoreError> collision_locked(const domain::ApiSpec& spec,
+    static StoredPtr make_stored(domain::Api api);
+    static domain::ApiPtr public_view(const StoredPtr& stored);
+
+    StoredPtr lookup_locked(std::string_view ref) const;
+    // The API other than `self_id` that already holds the name or base_path.
+    std::optional<StoreError> collision_locked(const Stored& candidate,
                                                std::string_view self_id) const;
-    StoreResult<domain::ApiPtr> update_locked(const domain::ApiPtr& current, domain::ApiSpec spec);
-    void index_locked(const domain::ApiPtr& api);
-    void unindex_locked(const domain::Api& api);
+    StoreResult<domain::ApiPtr> update_locked(const StoredPtr& current, domain::ApiSpec spec);
+    void index_locked(const StoredPtr& stored);
+    void unindex_locked(const Stored& stored);
 
     mutable std::shared_mutex mutex_;
-    std::map<OrderKey, domain::ApiPtr> by_order_;
-    std::unordered_map<std::string, domain::ApiPtr> by_id_;
-    std::unordered_map<std::string, domain::ApiPtr> by_name_;  // domain::name_key
-    std::unordered_map<std::string, domain::ApiPtr> by_base_path_;
+    std::map<OrderKey, StoredPtr> by_order_;
+    ShardedIndex<StoredPtr> by_id_;
+    ShardedIndex<StoredPtr> by_name_;  // Stored::name_key
+    ShardedIndex<StoredPtr> by_base_path_;
     domain::Millis last_created_at_ = 0;  // keeps creation order monotonic if the clock steps back
 
     mutable std::atomic<std::uint64_t> creates_{0}, finds_{0}, lists_{0}, replaces_{0}, patches_{0},
