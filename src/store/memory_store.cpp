@@ -94,11 +94,22 @@ StoreResult<ApiPtr> MemoryStore::create_now(ApiSpec spec) {
     const domain::Millis now = domain::now_millis();
 
     std::unique_lock lock(mutex_);
-    if (auto taken = collision_locked(*stored, {})) return domain::unexpected(std::move(*taken));
     last_created_at_ = std::max(last_created_at_, now);
     stored->api.created_at = stored->api.updated_at = last_created_at_;
     StoredPtr published = std::move(stored);
-    index_locked(published);
+    // Claiming the name and the base path by inserting them is the uniqueness check:
+    // the write lock is held for as few walks of the big tables as possible.
+    if (!by_name_.try_insert(published->name_key, published)) {
+        return store_error(StoreErrc::conflict, name_taken_detail(published->api.spec.name));
+    }
+    const std::string& base_path = published->api.spec.base_path;
+    if (!by_base_path_.try_insert(base_path, published)) {
+        by_name_.erase(published->name_key);
+        return store_error(StoreErrc::conflict, base_path_taken_detail(base_path));
+    }
+    by_id_.insert(published->api.id, published);
+    by_order_.emplace_hint(by_order_.end(), OrderKey{published->api.created_at, published->api.id},
+                           published);
     return public_view(published);
 }
 
@@ -244,7 +255,9 @@ StoreResult<ApiPtr> MemoryStore::update_locked(const StoredPtr& current, ApiSpec
 
 void MemoryStore::index_locked(const StoredPtr& stored) {
     const Api& api = stored->api;
-    by_order_.emplace(OrderKey{api.created_at, api.id}, stored);
+    // New APIs nearly always sort last (created_at only grows): hinting the end makes
+    // their insertion constant time instead of a walk down a tree of cold nodes.
+    by_order_.emplace_hint(by_order_.end(), OrderKey{api.created_at, api.id}, stored);
     by_id_.insert(api.id, stored);
     by_name_.insert(stored->name_key, stored);
     by_base_path_.insert(api.spec.base_path, stored);

@@ -25,6 +25,10 @@ class ShardedIndex {
     void insert(std::string_view key, Value value) {
         shards_[shard_of(key)].insert_or_assign(key, std::move(value));
     }
+    // Inserts unless the key is present; one hash walk where find + insert take two.
+    bool try_insert(std::string_view key, const Value& value) {
+        return shards_[shard_of(key)].try_emplace(key, value).second;
+    }
     void erase(std::string_view key) { shards_[shard_of(key)].erase(key); }
     void clear() {
         for (auto& shard : shards_) shard.clear();
