@@ -35,8 +35,11 @@ inline constexpr db::Statement kInsertApi{
     ") "
     "RETURNING " GATEWAY_API_COLUMNS};
 
-inline constexpr db::Statement kFindApi{
-    "api_find", "SELECT " GATEWAY_API_COLUMNS " FROM apis WHERE id = " GATEWAY_API_BY_REF};
+// Reads by one key each, so that the common read (by id) is a single primary-key probe.
+inline constexpr db::Statement kFindApiById{
+    "api_find_by_id", "SELECT " GATEWAY_API_COLUMNS " FROM apis WHERE id = $1::uuid"};
+inline constexpr db::Statement kFindApiByName{
+    "api_find_by_name", "SELECT " GATEWAY_API_COLUMNS " FROM apis WHERE lower(name) = $1::text"};
 
 // Full replacement of the writable fields ($4..$14) of the API `ref` names, when its
 // revision is one of $3 (any revision when $3 is NULL). Writing what is already there

@@ -131,11 +131,20 @@ boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::find_on(Connection& connect
     if (!could_name_an_api(ref)) {
         co_return store_error(StoreErrc::not_found, not_found_detail(ref));
     }
-    const db::Params params = ref_params(ref);
-    auto result = co_await connection.execute(sql::kFindApi, params, settings_.statement_timeout);
+    // An id wins over a name: try it first when the ref could be one, then the name.
+    if (domain::looks_like_uuid(ref)) {
+        const db::Params by_id{std::string(ref)};
+        auto result =
+            co_await connection.execute(sql::kFindApiById, by_id, settings_.statement_timeout);
+        if (!result) co_return domain::unexpected(store_error_from(result.error()));
+        if (result->rows() != 0) co_return only_api(*result, sql::kFindApiById);
+    }
+    const db::Params by_name{domain::name_key(ref)};
+    auto result =
+        co_await connection.execute(sql::kFindApiByName, by_name, settings_.statement_timeout);
     if (!result) co_return domain::unexpected(store_error_from(result.error()));
     if (result->rows() == 0) co_return store_error(StoreErrc::not_found, not_found_detail(ref));
-    co_return only_api(*result, sql::kFindApi);
+    co_return only_api(*result, sql::kFindApiByName);
 }
 
 boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::explain_miss(
