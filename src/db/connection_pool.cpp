@@ -61,14 +61,21 @@ asio::awaitable<DbResult<PooledConnection>> ConnectionPool::acquire(
     std::chrono::milliseconds max_wait) {
     auto self = shared_from_this();  // outlive any waiting, whatever the caller does
     const auto executor = co_await asio::this_coro::executor;
-    const auto connect_timeout = std::min(settings_.connect_timeout, max_wait);
+    // Waiting, pinging and connecting all fit in max_wait together: the health check
+    // relies on that to answer within its own bound.
+    const auto deadline = Clock::now() + max_wait;
+    const auto time_left = [deadline] {
+        return std::max(
+            std::chrono::milliseconds(1),
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
+    };
     auto claimed = co_await claim(executor, max_wait);
     if (!claimed) co_return domain::unexpected(std::move(claimed).error());
     auto connection = std::move(claimed->connection);
 
     for (;;) {
         if (connection) {
-            if (co_await still_good(*connection)) {
+            if (co_await still_good(*connection, time_left())) {
                 co_return PooledConnection(std::move(self), std::move(connection));
             }
             std::unique_ptr<PgConnection> discarded = std::move(connection);
@@ -86,7 +93,8 @@ asio::awaitable<DbResult<PooledConnection>> ConnectionPool::acquire(
             }
         }
 
-        auto opened = co_await PgConnection::connect(executor, conninfo_, connect_timeout);
+        auto opened = co_await PgConnection::connect(
+            executor, conninfo_, std::min(settings_.connect_timeout, time_left()));
         std::shared_ptr<Waiter> to_wake;
         std::unique_ptr<PgConnection> unwanted;
         {
@@ -159,13 +167,15 @@ asio::awaitable<DbResult<ConnectionPool::Claim>> ConnectionPool::claim(
                        "no database connection available within " + describe_duration(max_wait));
 }
 
-asio::awaitable<bool> ConnectionPool::still_good(PgConnection& conn) {
+asio::awaitable<bool> ConnectionPool::still_good(PgConnection& conn,
+                                                 std::chrono::milliseconds ping_limit) {
     const auto now = Clock::now();
-    if (conn.broken() || expired(conn, now)) co_return false;
+    if (expired(conn, now) || !conn.still_connected()) co_return false;
     if (!settings_.pool_pre_ping || now - conn.last_used() <= kPingAfterIdle) co_return true;
     conn.set_echo(false);  // SQL_ECHO is about the application's statements, not pings
-    const auto pong = co_await conn.simple_query(
-        "SELECT 1", std::min(settings_.connect_timeout, kPingTimeoutCap));
+    // Named first: g++ 12 rejects a braced list inside a co_await expression.
+    const auto ping_timeout = std::min({settings_.connect_timeout, kPingTimeoutCap, ping_limit});
+    const auto pong = co_await conn.simple_query("SELECT 1", ping_timeout);
     conn.set_echo(settings_.sql_echo);
     if (pong) co_return true;
     spdlog::warn("replacing a pooled database connection that failed its pre-ping: {}",
@@ -205,6 +215,10 @@ void ConnectionPool::release(std::unique_ptr<PgConnection> conn) {
             waiters_.pop_front();
             to_wake->state = Waiter::State::granted;
             to_wake->connection = std::move(conn);
+        } else if (retiring_) {
+            to_close = std::move(conn);
+            ++counters_.closed;
+            --claimed_;
         } else {
             // Overflow connections idle too, for a short grace (reaped below and on
             // every claim), so that steady load does not reconnect for every request.
@@ -249,6 +263,17 @@ PoolStats ConnectionPool::stats() const {
     stats.idle = idle_.size();
     stats.waiting = waiters_.size();
     return stats;
+}
+
+void ConnectionPool::retire() {
+    std::vector<std::unique_ptr<PgConnection>> idle;
+    {
+        std::lock_guard lock(mutex_);
+        retiring_ = true;
+        idle.swap(idle_);
+        counters_.closed += idle.size();
+    }
+    // The idle connections are finished here, outside the lock.
 }
 
 void ConnectionPool::close() {

@@ -75,6 +75,11 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
     // Closes idle connections now and the others as they come back; later acquires fail.
     void close();
 
+    // For a pool being replaced (SIGHUP): closes idle connections now; connections that
+    // come back go to requests still waiting on this pool, else are closed. Requests that
+    // already hold this pool are served to the end: nothing in flight fails.
+    void retire();
+
     const config::DatabaseSettings& settings() const { return settings_; }
 
   private:
@@ -92,7 +97,8 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
     boost::asio::awaitable<DbResult<Claim>> claim(boost::asio::any_io_executor executor,
                                                   std::chrono::milliseconds max_wait);
     // Young enough, and answering SELECT 1 if it sat idle for a while.
-    boost::asio::awaitable<bool> still_good(PgConnection& conn);
+    boost::asio::awaitable<bool> still_good(PgConnection& conn,
+                                            std::chrono::milliseconds ping_limit);
     // A claim whose connection is gone: its room goes to the oldest waiter, or back to
     // the pool. Returns the waiter to wake (after unlocking). Needs mutex_ held.
     std::shared_ptr<Waiter> relinquish_locked();
@@ -112,6 +118,7 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
     std::deque<std::shared_ptr<Waiter>> waiters_;  // oldest first
     std::size_t claimed_ = 0;                      // checked out, being opened, or being checked
     bool closed_ = false;
+    bool retiring_ = false;
     PoolStats counters_;  // the cumulative counters; the gauges are computed in stats()
 };
 

@@ -121,9 +121,9 @@ boost::asio::awaitable<bool> DatabaseManager::reinitialize(boost::asio::any_io_e
 void DatabaseManager::install(std::shared_ptr<const Primary> next) {
     spdlog::info("database: using {} ({})", next->source, next->description);
     auto previous = primary_.exchange(std::move(next));
-    // Requests holding the old pool's connections finish on them; close() only stops
-    // new checkouts and closes connections as they come back.
-    if (previous) previous->pool->close();
+    // Requests that already hold the old pool (or wait on it) finish on it; its
+    // connections close as they come back, and the pool goes with its last user.
+    if (previous) previous->pool->retire();
 }
 
 boost::asio::awaitable<std::shared_ptr<const Primary>> DatabaseManager::resolve(

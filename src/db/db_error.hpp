@@ -8,18 +8,18 @@
 namespace gateway::db {
 
 enum class DbErrc {
-    connect_failed,     // could not connect (refused, DNS, TLS, authentication)
-    timeout,            // connect, statement or acquire wait ran past its bound
-    connection_lost,    // the connection broke during the operation
-    pool_exhausted,     // no connection within DB_POOL_TIMEOUT, or the wait queue is full
-    query_failed,       // the server answered with an error (sqlstate says which)
-    shutting_down,      // the pool is closed
+    connect_failed,   // could not connect (refused, DNS, TLS, authentication)
+    timeout,          // connect, statement or acquire wait ran past its bound
+    connection_lost,  // the connection broke during the operation
+    pool_exhausted,   // no connection within DB_POOL_TIMEOUT, or the wait queue is full
+    query_failed,     // the server answered with an error (sqlstate says which)
+    shutting_down,    // the pool is closed
 };
 
 struct DbError {
     DbErrc code;
-    std::string message;   // for logs and 503 details: never a password or conninfo
-    std::string sqlstate;  // five characters for query_failed (e.g. "23505"), else empty
+    std::string message;     // for logs and 503 details: never a password or conninfo
+    std::string sqlstate;    // five characters for query_failed (e.g. "23505"), else empty
     std::string constraint;  // the violated constraint's name, when the server says
 };
 

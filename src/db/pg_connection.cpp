@@ -109,6 +109,12 @@ bool PgConnection::broken() const {
     return broken_ || in_flight_ || conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK;
 }
 
+bool PgConnection::still_connected() {
+    if (broken()) return false;
+    if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) broken_ = true;
+    return !broken_;
+}
+
 bool PgConnection::in_transaction() const {
     if (conn_ == nullptr) return false;
     const auto status = PQtransactionStatus(conn_);

@@ -53,6 +53,12 @@ class PgConnection {
                                                             std::chrono::milliseconds timeout);
 
     bool broken() const;  // unusable: lost, timed out, or bad state
+
+    // Reads whatever the server sent while the connection sat idle, without waiting:
+    // a backend that was terminated or a server that went away has left its goodbye
+    // (or end of file) there. One recv, so the pool can afford it on every checkout.
+    // False, and broken from then on, when the connection is gone.
+    bool still_connected();
     // Inside a transaction block (or a failed one): handing it to another user would
     // leak this user's transaction, so the pool closes such a connection instead.
     bool in_transaction() const;

@@ -11,7 +11,7 @@
 namespace gateway::db {
 
 class PgResult {
-public:
+  public:
     PgResult() = default;
     explicit PgResult(PGresult* result) : result_(result, &PQclear) {}
 
@@ -21,13 +21,13 @@ public:
     std::string_view text(int row, int column) const;  // "" for NULL
     std::int64_t integer(int row, int column) const;   // throws std::runtime_error if not one
     std::optional<std::int64_t> optional_integer(int row, int column) const;
-    bool boolean(int row, int column) const;            // 't' or 'f'
+    bool boolean(int row, int column) const;  // 't' or 'f'
     // The number of rows an INSERT/UPDATE/DELETE touched.
     std::int64_t affected_rows() const;
 
     PGresult* get() const { return result_.get(); }
 
-private:
+  private:
     std::shared_ptr<PGresult> result_;
 };
 

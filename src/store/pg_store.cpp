@@ -177,9 +177,14 @@ boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::find(std::string ref) {
     if (!could_name_an_api(ref)) {
         co_return store_error(StoreErrc::not_found, not_found_detail(ref));
     }
-    auto connection = co_await acquire();
-    if (!connection) co_return domain::unexpected(std::move(connection).error());
-    co_return co_await find_on(**connection, ref);
+    // A connection can die between its checkout and its use (a terminated backend, a
+    // restarted server). A read may safely run again: once, on a fresh connection.
+    for (int attempt = 1;; ++attempt) {
+        auto connection = co_await acquire();
+        if (!connection) co_return domain::unexpected(std::move(connection).error());
+        auto found = co_await find_on(**connection, ref);
+        if (found || attempt == 2 || !(*connection)->broken()) co_return found;
+    }
 }
 
 boost::asio::awaitable<StoreResult<ApiPage>> PgStore::list(ListQuery query) {
@@ -190,9 +195,6 @@ boost::asio::awaitable<StoreResult<ApiPage>> PgStore::list(ListQuery query) {
         (query.after && query.after->created_at > kLatestCursorMillis)) {
         co_return page;
     }
-    auto connection = co_await acquire();
-    if (!connection) co_return domain::unexpected(std::move(connection).error());
-
     // One row more than the page holds: only when it exists is there a next page.
     const std::size_t limit = std::min<std::size_t>(query.limit, INT_MAX - 1);
     db::Params params{format_text_array(query.tags),
@@ -204,7 +206,15 @@ boost::asio::awaitable<StoreResult<ApiPage>> PgStore::list(ListQuery query) {
         params.emplace_back(query.after->id);
     }
     const db::Statement& statement = query.after ? sql::kListApisAfter : sql::kListApis;
-    auto result = co_await (*connection)->execute(statement, params, settings_.statement_timeout);
+    // As in find(): a read that lost its connection runs once more on a fresh one.
+    std::optional<db::DbResult<db::PgResult>> outcome;
+    for (int attempt = 1;; ++attempt) {
+        auto connection = co_await acquire();
+        if (!connection) co_return domain::unexpected(std::move(connection).error());
+        outcome = co_await (*connection)->execute(statement, params, settings_.statement_timeout);
+        if (*outcome || attempt == 2 || !(*connection)->broken()) break;
+    }
+    auto& result = *outcome;
     if (!result) co_return domain::unexpected(store_error_from(result.error()));
 
     const auto rows = static_cast<std::size_t>(result->rows());

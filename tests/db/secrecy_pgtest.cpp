@@ -4,7 +4,6 @@
 #include <signal.h>
 
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -16,6 +15,7 @@
 #include "support/pg_scratch_role.hpp"
 #include "support/response_assertions.hpp"
 #include "support/run_binary.hpp"
+#include "support/server_fixture.hpp"
 #include "support/server_output.hpp"
 #include "support/server_process.hpp"
 
@@ -73,8 +73,7 @@ class SecrecyTest : public PgTest {
 
     // Stops the server as an operator would and keeps everything it printed.
     void keep_final_output(std::string label, ServerProcess& server) {
-        server.send_signal(SIGTERM);
-        EXPECT_EQ(server.wait_for_exit(kExitTimeout), 0);
+        expect_clean_exit(server);
         keep(std::move(label), server.output());
     }
 
@@ -97,7 +96,9 @@ class SecrecyTest : public PgTest {
         EXPECT_TRUE(HasStatus(keep(label + " read", get_api(client, name)), 200));
         EXPECT_TRUE(HasStatus(keep(label + " list", list_apis(client)), 200));
         EXPECT_TRUE(HasStatus(
-            keep(label + " patch", patch_api(client, name, boost::json::object{{"description", "changed"}})), 200));
+            keep(label + " patch",
+                 patch_api(client, name, boost::json::object{{"description", "changed"}})),
+            200));
         EXPECT_TRUE(HasStatus(keep(label + " health", client.request("GET", "/health")), 200));
         EXPECT_TRUE(HasStatus(keep(label + " unknown path", client.request("GET", "/nope")), 404));
         EXPECT_TRUE(HasStatus(
@@ -118,11 +119,8 @@ class SecrecyTest : public PgTest {
         EXPECT_TRUE(HasStatus(keep(label + " read after outage", get_api(client, name)), 200));
         server.send_signal(SIGHUP);
         EXPECT_TRUE(server.wait_for_output("reinitializing", kIoTimeout));
-        const auto reinitialized = [&] {
-            return lines_containing(server.output(), {"database: using"}).size() == 2;
-        };
-        for (int i = 0; i < 200 && !reinitialized(); ++i) std::this_thread::sleep_for(50ms);
-        EXPECT_TRUE(reinitialized()) << server.output();
+        EXPECT_TRUE(wait_for_line_count(server, "database: using", 2, kIoTimeout))
+            << server.output();
         EXPECT_TRUE(
             HasStatus(keep(label + " health after SIGHUP", client.request("GET", "/health")), 200));
         keep_final_output(label + " server output", server);
@@ -223,25 +221,22 @@ TEST_F(SecrecyTest, MalformedDatabaseUrlIsAConfigErrorQuotingNoPassword) {
     for (const auto& [label, url] : urls) {
         const Environment env = verbose({{"DATABASE_URL", url}});
         const CompletedRun serve = keep_run("serve, " + label, env);
-        EXPECT_TRUE(serve.exit_code.has_value() && *serve.exit_code != 0)
-            << label << ":\n"
-            << serve.output;
+        EXPECT_TRUE(serve.exit_code.has_value() && *serve.exit_code != 0) << label << ":\n"
+                                                                          << serve.output;
         EXPECT_NE(serve.output.find("DATABASE_URL"), std::string::npos)
             << label << ": the error should name the variable:\n"
             << serve.output;
         const CheckDbRun check = keep_check_db("check-db, " + label, env);
-        EXPECT_TRUE(check.exit_code.has_value() && *check.exit_code != 0)
-            << label << ":\n"
-            << check.output;
+        EXPECT_TRUE(check.exit_code.has_value() && *check.exit_code != 0) << label << ":\n"
+                                                                          << check.output;
     }
 
     // The same for AWS_DB_*: a malformed neighbour of the password stops the start.
-    const CompletedRun bad_port = keep_run(
-        "malformed AWS_DB_PORT",
-        verbose({{"AWS_DB_HOST", "127.0.0.1"},
-                 {"AWS_DB_PORT", "54x32"},
-                 {"AWS_DB_USER", "app"},
-                 {"AWS_DB_PASSWORD", password}}));
+    const CompletedRun bad_port =
+        keep_run("malformed AWS_DB_PORT", verbose({{"AWS_DB_HOST", "127.0.0.1"},
+                                                   {"AWS_DB_PORT", "54x32"},
+                                                   {"AWS_DB_USER", "app"},
+                                                   {"AWS_DB_PASSWORD", password}}));
     EXPECT_TRUE(bad_port.exit_code.has_value() && *bad_port.exit_code != 0) << bad_port.output;
     EXPECT_NE(bad_port.output.find("AWS_DB_PORT"), std::string::npos) << bad_port.output;
 }

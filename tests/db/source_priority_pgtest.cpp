@@ -1,6 +1,8 @@
 // The whole server choosing its storage: the sources in the contract's order, each given
 // a pre-flight check bounded by DB_CONNECT_TIMEOUT, the first that passes winning, and
 // in-memory storage (or a refusal to start) when none does.
+#include <signal.h>
+
 #include <chrono>
 #include <string>
 
@@ -13,6 +15,7 @@
 #include "support/pg_scratch_role.hpp"
 #include "support/response_assertions.hpp"
 #include "support/run_binary.hpp"
+#include "support/server_fixture.hpp"
 #include "support/server_output.hpp"
 #include "support/server_process.hpp"
 
@@ -86,6 +89,7 @@ TEST_F(SourcePriorityTest, UnreachableDatabaseUrlFallsThroughToAwsDbVariables) {
     const std::string output = server.output();
     expect_source_warning(output, "DATABASE_URL");
     EXPECT_EQ(lines_containing(output, {"database: using AWS_DB_*"}).size(), 1u) << output;
+    expect_clean_exit(server);
 }
 
 TEST_F(SourcePriorityTest, ReachableDatabaseUrlIsUsedAndLaterSourcesAreNotTried) {
@@ -104,6 +108,7 @@ TEST_F(SourcePriorityTest, ReachableDatabaseUrlIsUsedAndLaterSourcesAreNotTried)
     const std::string output = server.output();
     EXPECT_EQ(lines_containing(output, {"database: using DATABASE_URL"}).size(), 1u) << output;
     EXPECT_TRUE(lines_containing(output, {"AWS_DB_*"}).empty()) << output;
+    expect_clean_exit(server);
 }
 
 TEST_F(SourcePriorityTest, DatabaseUrlWinsWhenEverySourceIsReachable) {
@@ -117,6 +122,35 @@ TEST_F(SourcePriorityTest, DatabaseUrlWinsWhenEverySourceIsReachable) {
     const std::string name = create_one(server);
     EXPECT_EQ(rows_named(url_role, name), 1);
     EXPECT_EQ(rows_named(aws_role, name), -1) << "the AWS_DB_* role's schema got a table";
+    expect_clean_exit(server);
+}
+
+// SIGHUP resolves the sources again in the same order: away from a source that failed,
+// and back to it once it passes again.
+TEST_F(SourcePriorityTest, SighupMovesBetweenSourcesInTheirOrder) {
+    ScratchRole url_role(env_, "sighup-url-pw");
+    ScratchRole aws_role(env_, "sighup-aws-pw");
+    Environment env = aws_role.aws_db_environment();
+    env["DATABASE_URL"] = url_role.database_url();
+    ServerProcess server(env);
+    expect_primary(server, "DATABASE_URL");
+
+    url_role.allow_login(false);
+    server.send_signal(SIGHUP);
+    ASSERT_TRUE(wait_for_line_count(server, "database: using AWS_DB_*", 1, kIoTimeout))
+        << server.output();
+    expect_primary(server, "AWS_DB_*");
+    const std::string during = create_one(server);
+    EXPECT_EQ(rows_named(aws_role, during), 1);
+
+    url_role.allow_login(true);
+    server.send_signal(SIGHUP);
+    ASSERT_TRUE(wait_for_line_count(server, "database: using DATABASE_URL", 2, kIoTimeout))
+        << server.output();
+    expect_primary(server, "DATABASE_URL");
+    const std::string after = create_one(server);
+    EXPECT_EQ(rows_named(url_role, after), 1);
+    expect_clean_exit(server);
 }
 
 TEST_F(SourcePriorityTest, NoReachableSourceMeansMemoryWithinOneConnectTimeoutPerSource) {
@@ -158,6 +192,7 @@ TEST_F(SourcePriorityTest, NoReachableSourceMeansMemoryWithinOneConnectTimeoutPe
     const auto fallback = lines_containing(output, {"FALLING BACK", "in-memory"});
     ASSERT_EQ(fallback.size(), 1u) << output;
     EXPECT_NE(fallback[0].find(" warn"), std::string::npos) << fallback[0];
+    expect_clean_exit(server);
 }
 
 TEST_F(SourcePriorityTest, FallbackNoneRefusesToStartWhenNoSourceIsReachable) {
@@ -188,6 +223,7 @@ TEST_F(SourcePriorityTest, SilentSourceIsAbandonedAfterTheConnectTimeout) {
     EXPECT_LT(Clock::now() - started, 1s + kStartSlack);
     expect_primary(server, "AWS_DB_*");
     expect_source_warning(server.output(), "DATABASE_URL");
+    expect_clean_exit(server);
 }
 
 TEST_F(SourcePriorityTest, FractionalConnectTimeoutBoundsTheSilentSource) {

@@ -47,7 +47,9 @@ std::uint16_t closed_port() {
     return port;
 }
 
-SilentListener::SilentListener() : fd_(bind_loopback(port_)) {
+SilentListener::SilentListener() {
+    // In the body: port_'s own initializer would otherwise undo what bind_loopback wrote.
+    fd_ = bind_loopback(port_);
     if (::listen(fd_, kBacklog) != 0) {
         const int error = errno;
         ::close(fd_);

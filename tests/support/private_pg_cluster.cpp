@@ -1,10 +1,13 @@
 #include "support/private_pg_cluster.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -48,6 +51,29 @@ std::vector<std::string> as_server_user(std::vector<std::string> argv) {
     return argv;
 }
 
+// The processes whose parent is `parent_pid`.
+std::vector<pid_t> children_of(pid_t parent_pid) {
+    std::vector<pid_t> children;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;  // not a process
+        // /proc/<pid>/stat: pid (comm) state ppid ...; comm may hold spaces, so the
+        // fields are counted from its closing parenthesis.
+        std::ifstream stat(entry.path() / "stat");
+        std::string text;
+        if (!std::getline(stat, text)) continue;
+        const auto close = text.rfind(')');
+        if (close == std::string::npos) continue;
+        char state = 0;
+        pid_t parent = 0;
+        std::istringstream rest(text.substr(close + 1));
+        if (rest >> state >> parent && parent == parent_pid) {
+            children.push_back(static_cast<pid_t>(std::stol(name)));
+        }
+    }
+    return children;
+}
+
 }  // namespace
 
 PrivatePgCluster::PrivatePgCluster(std::string script)
@@ -62,10 +88,11 @@ PrivatePgCluster::PrivatePgCluster(std::string script)
 }
 
 PrivatePgCluster::~PrivatePgCluster() {
+    // A stopped postmaster would not even notice pg_ctl's request to shut down.
+    thaw();
     const CommandResult stopped = run_command({script_, "stop", dir_.string()}, kScriptTimeout);
     if (stopped.exit_code != 0) {
-        std::cerr << "stopping the private PostgreSQL cluster in " << dir_.string()
-                  << " failed:\n"
+        std::cerr << "stopping the private PostgreSQL cluster in " << dir_.string() << " failed:\n"
                   << stopped.output << '\n';
     }
 }
@@ -81,8 +108,34 @@ void PrivatePgCluster::stop_server() {
 }
 
 void PrivatePgCluster::start_server() {
-    pg_ctl({"-l", (dir_ / "server.log").string(), "-w", "-t", "60", "-o", "-p " + env_.port,
-            "start"});
+    pg_ctl(
+        {"-l", (dir_ / "server.log").string(), "-w", "-t", "60", "-o", "-p " + env_.port, "start"});
+}
+
+pid_t PrivatePgCluster::postmaster_pid() const {
+    std::ifstream pid_file(dir_ / "data" / "postmaster.pid");
+    pid_t postmaster = 0;
+    if (!(pid_file >> postmaster) || postmaster <= 0) {
+        throw std::runtime_error("no postmaster.pid in " + dir_.string() + ": is it running?");
+    }
+    return postmaster;
+}
+
+void PrivatePgCluster::freeze() {
+    // The postmaster first, so that it cannot start a backend the list would miss.
+    const pid_t postmaster = postmaster_pid();
+    if (::kill(postmaster, SIGSTOP) != 0) {
+        throw std::system_error(errno, std::generic_category(), "SIGSTOP to the postmaster");
+    }
+    frozen_.push_back(postmaster);
+    for (const pid_t child : children_of(postmaster)) {
+        if (::kill(child, SIGSTOP) == 0) frozen_.push_back(child);
+    }
+}
+
+void PrivatePgCluster::thaw() {
+    for (auto pid = frozen_.rbegin(); pid != frozen_.rend(); ++pid) ::kill(*pid, SIGCONT);
+    frozen_.clear();
 }
 
 }  // namespace gateway::test

@@ -3,8 +3,11 @@
 // every other test running at the same time.
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "support/pg_test_env.hpp"
 
@@ -28,13 +31,21 @@ class PrivatePgCluster {
     // pg_ctl start on the same port; returns once it accepts connections.
     void start_server();
 
+    // Stops every PostgreSQL process (SIGSTOP) without closing anything: connections stay
+    // open and new ones complete their TCP handshake, but nothing is ever answered, as
+    // with a hung host or a network partition. thaw() (or the destructor) resumes them.
+    void freeze();
+    void thaw();
+
   private:
     // pg_ctl with `args`, as the user that owns the data directory.
     void pg_ctl(const std::vector<std::string>& args);
+    pid_t postmaster_pid() const;
 
     std::string script_;
     std::filesystem::path dir_;
     PgTestEnv env_;
+    std::vector<pid_t> frozen_;  // in the order stopped
 };
 
 }  // namespace gateway::test

@@ -3,8 +3,12 @@
 #include <boost/json/parse.hpp>
 
 #include <stdexcept>
+#include <thread>
+
+#include <gtest/gtest.h>
 
 #include "support/run_binary.hpp"
+#include "support/sanitizer_report.hpp"
 
 namespace gateway::test {
 
@@ -23,9 +27,24 @@ std::vector<std::string> lines_containing(std::string_view output,
     return found;
 }
 
+bool wait_for_line_count(const ServerProcess& server, std::string_view needle, std::size_t count,
+                         std::chrono::milliseconds timeout) {
+    // The output only grows, so counting again on every change is enough.
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (lines_containing(server.output(), {needle}).size() < count) {
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
+}
+
 CheckDbRun run_check_db(const Environment& env) {
     CompletedRun run = run_to_completion({"check-db"}, env);
     CheckDbRun result{run.exit_code, std::move(run.output), std::nullopt};
+    // A sanitizer build reports and still exits with the command's own status.
+    if (auto report = find_sanitizer_report(result.output)) {
+        ADD_FAILURE() << "check-db reported:\n" << *report;
+    }
     // Logs are text lines starting with a timestamp; the report is the one JSON line.
     for (const auto& line : lines_containing(result.output, {"{\"connection\""})) {
         boost::system::error_code error;

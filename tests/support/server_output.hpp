@@ -3,6 +3,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 
 #include "support/child_environment.hpp"
 #include "support/http_response.hpp"
+#include "support/server_process.hpp"
 
 namespace gateway::test {
 
@@ -17,9 +19,14 @@ namespace gateway::test {
 std::vector<std::string> lines_containing(std::string_view output,
                                           const std::vector<std::string_view>& needles);
 
+// Waits until at least `count` lines of the server's output contain `needle`, e.g. the
+// n-th "database: using" after a SIGHUP; false after `timeout`.
+bool wait_for_line_count(const ServerProcess& server, std::string_view needle, std::size_t count,
+                         std::chrono::milliseconds timeout);
+
 struct CheckDbRun {
-    std::optional<int> exit_code;  // nullopt when it had to be killed
-    std::string output;            // its logs and its report, interleaved
+    std::optional<int> exit_code;               // nullopt when it had to be killed
+    std::string output;                         // its logs and its report, interleaved
     std::optional<boost::json::object> report;  // the JSON object it printed, if any
 };
 

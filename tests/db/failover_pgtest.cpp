@@ -1,0 +1,178 @@
+// The database going away and coming back while the server runs: every answer in the
+// outage is a prompt 503 (never a hang, never a secret), and service resumes on its own
+// once PostgreSQL is back. Each test stops and restarts a cluster of its own.
+#include <signal.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "support/api_requests.hpp"
+#include "support/api_samples.hpp"
+#include "support/http_client.hpp"
+#include "support/pg_scratch_role.hpp"
+#include "support/pg_test_env.hpp"
+#include "support/private_pg_cluster.hpp"
+#include "support/response_assertions.hpp"
+#include "support/server_fixture.hpp"
+#include "support/server_output.hpp"
+#include "support/server_process.hpp"
+
+namespace gateway::test {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+// The contract: /health answers within 2 s when the primary fails. The slack covers a
+// loaded machine, not a slower server.
+constexpr auto kHealthBound = 2500ms;
+constexpr auto kConnectTimeout = 2s;
+// A data request in an outage waits at most for one connect attempt.
+constexpr auto kDataBound = kConnectTimeout + 2s;
+
+class FailoverTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        // The same switch as the other pg tests, though this one brings its own cluster:
+        // a plain run of the test binary should not start PostgreSQL servers.
+        if (!PgTestEnv::from_environment()) {
+            GTEST_SKIP() << PgTestEnv::kVariable << " is not set; run these through `ctest -L pg`";
+        }
+        cluster_ = std::make_unique<PrivatePgCluster>(GATEWAY_PG_TEST_CLUSTER_SCRIPT);
+    }
+
+    const PgTestEnv& pg() const { return cluster_->env(); }
+
+    Environment server_environment() const {
+        return {{"DATABASE_URL",
+                 "postgresql://" + url_encode(pg().app_user) + ":" + url_encode(pg().app_password) +
+                     "@" + pg().host + ":" + pg().port + "/" + url_encode(pg().database) +
+                     "?sslmode=verify-full&sslrootcert=" + url_encode(pg().ca_file)},
+                {"DB_CONNECT_TIMEOUT", std::to_string(kConnectTimeout.count())},
+                {"WORKERS", "2"}};
+    }
+
+    void expect_no_secret(std::string_view text) const {
+        EXPECT_EQ(text.find(pg().app_password), std::string_view::npos) << text;
+    }
+
+    // Sends one request and checks it was answered within `bound`.
+    static Response timed(HttpClient& client, std::string_view method, std::string_view target,
+                          std::chrono::milliseconds bound, std::string_view body = {}) {
+        const auto started = Clock::now();
+        Response response = client.request(method, target, body);
+        const auto spent = Clock::now() - started;
+        EXPECT_LT(spent, bound) << method << " " << target << " took "
+                                << std::chrono::duration<double>(spent).count() << " s";
+        return response;
+    }
+
+    std::unique_ptr<PrivatePgCluster> cluster_;
+};
+
+TEST_F(FailoverTest, OutageAnswers503PromptlyAndServiceResumesWhenTheDatabaseReturns) {
+    ServerProcess server(server_environment());
+    HttpClient client(server.port());
+    const std::string name = unique_name();
+    ASSERT_TRUE(HasStatus(create_api(client, minimal_api(name)), 201));
+    ASSERT_TRUE(HasStatus(client.request("GET", "/health"), 200));
+
+    cluster_->stop_server();
+
+    const Response health = timed(client, "GET", "/health", kHealthBound);
+    EXPECT_TRUE(HasStatus(health, 503));
+    const boost::json::value body = health.json();
+    EXPECT_EQ(body.at("status"), "unhealthy") << health.body;
+    const auto database = health_database(health);
+    EXPECT_EQ(string_at(database, "status"), "unhealthy") << health.body;
+    EXPECT_EQ(string_at(database, "type"), "postgresql") << health.body;
+    EXPECT_EQ(database.at("using_primary"), true) << health.body;
+    EXPECT_FALSE(string_at(database, "message").empty()) << health.body;
+    expect_no_secret(health.body);
+
+    const Response read = timed(client, "GET", "/apis/" + name, kDataBound);
+    EXPECT_TRUE(IsDetailError(read, 503));
+    expect_no_secret(read.body);
+    const Response created =
+        timed(client, "POST", "/apis", kDataBound, json_text(minimal_api(unique_name())));
+    EXPECT_TRUE(IsDetailError(created, 503));
+    expect_no_secret(created.body);
+    const Response listed = timed(client, "GET", "/apis", kDataBound);
+    EXPECT_TRUE(IsDetailError(listed, 503));
+
+    // Resolving again while nothing is reachable keeps the primary (and says so) rather
+    // than switching to an empty in-memory store.
+    server.send_signal(SIGHUP);
+    EXPECT_TRUE(server.wait_for_output("keeping the current storage", kIoTimeout))
+        << server.output();
+    const Response still_down = timed(client, "GET", "/health", kHealthBound);
+    EXPECT_TRUE(HasStatus(still_down, 503));
+    EXPECT_EQ(string_at(health_database(still_down), "type"), "postgresql") << still_down.body;
+
+    cluster_->start_server();
+
+    // The pool replaces what it lost by itself: the first request after the return works,
+    // and finds the data from before the outage.
+    const Response back = get_api(client, name);
+    EXPECT_TRUE(HasStatus(back, 200));
+    EXPECT_TRUE(HasStatus(list_apis(client), 200));
+    EXPECT_TRUE(HasStatus(create_api(client, minimal_api(unique_name())), 201));
+
+    server.send_signal(SIGHUP);
+    EXPECT_TRUE(wait_for_line_count(server, "database: using", 2, kIoTimeout)) << server.output();
+    const Response healthy = client.request("GET", "/health");
+    EXPECT_TRUE(HasStatus(healthy, 200));
+    EXPECT_EQ(string_at(health_database(healthy), "status"), "healthy") << healthy.body;
+    expect_no_secret(server.output());
+    expect_clean_exit(server);
+}
+
+// A database that stops answering without closing anything (a hung host, a partition):
+// only timeouts can end the waits, and /health must still answer within its bound.
+TEST_F(FailoverTest, HungDatabaseMakesHealthUnhealthyWithinTheBound) {
+    Environment env = server_environment();
+    env["DB_STATEMENT_TIMEOUT"] = "2";
+    ServerProcess server(env);
+    HttpClient client(server.port());
+    const std::string name = unique_name();
+    ASSERT_TRUE(HasStatus(create_api(client, minimal_api(name)), 201));
+    ASSERT_TRUE(HasStatus(client.request("GET", "/health"), 200));
+    // As a monitor polling every few seconds finds it: the pooled connection sat idle.
+    std::this_thread::sleep_for(1500ms);
+
+    cluster_->freeze();
+    const Response health = timed(client, "GET", "/health", kHealthBound);
+    EXPECT_TRUE(HasStatus(health, 503));
+    EXPECT_EQ(string_at(health_database(health), "status"), "unhealthy") << health.body;
+    // Every wait a data request can meet has its bound: pre-ping, connect, statement.
+    const Response read = timed(client, "GET", "/apis/" + name, kConnectTimeout * 3 + 2s);
+    EXPECT_TRUE(IsDetailError(read, 503));
+    expect_no_secret(read.body);
+
+    cluster_->thaw();
+    EXPECT_TRUE(HasStatus(get_api(client, name), 200));
+    EXPECT_TRUE(HasStatus(client.request("GET", "/health"), 200));
+    expect_clean_exit(server);
+}
+
+TEST_F(FailoverTest, CheckDbExitCodeFollowsTheDatabase) {
+    const Environment env = server_environment();
+    const CheckDbRun up = run_check_db(env);
+    EXPECT_EQ(up.exit_code, 0) << up.output;
+
+    cluster_->stop_server();
+    const CheckDbRun down = run_check_db(env);
+    EXPECT_EQ(down.exit_code, 1) << down.output;
+    ASSERT_TRUE(down.report) << down.output;
+    EXPECT_EQ(down.report->at("connection").at("using_primary"), false) << down.output;
+    expect_no_secret(down.output);
+
+    cluster_->start_server();
+    const CheckDbRun again = run_check_db(env);
+    EXPECT_EQ(again.exit_code, 0) << again.output;
+}
+
+}  // namespace
+}  // namespace gateway::test
