@@ -13,6 +13,9 @@ scripts/install-deps.sh --test
 
 jobs=$(nproc)
 export CTEST_OUTPUT_ON_FAILURE=1
+# Let ccache reuse objects across checkouts in other folders (a CI clone, say): paths
+# are hashed relative to the repository, and the working directory is not hashed.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 
 # build_and_test DIR TYPE LABELS [TARGET...]: no targets builds everything.
 build_and_test() {
