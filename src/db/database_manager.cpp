@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 #include <type_traits>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -65,7 +66,8 @@ DatabaseManager::~DatabaseManager() {
 }
 
 std::shared_ptr<const Primary> DatabaseManager::primary() const {
-    return primary_.load();
+    std::lock_guard lock(primary_mutex_);
+    return primary_;
 }
 
 boost::asio::awaitable<bool> DatabaseManager::initialize(boost::asio::any_io_executor executor) {
@@ -120,7 +122,11 @@ boost::asio::awaitable<bool> DatabaseManager::reinitialize(boost::asio::any_io_e
 
 void DatabaseManager::install(std::shared_ptr<const Primary> next) {
     spdlog::info("database: using {} ({})", next->source, next->description);
-    auto previous = primary_.exchange(std::move(next));
+    std::shared_ptr<const Primary> previous;
+    {
+        std::lock_guard lock(primary_mutex_);
+        previous = std::exchange(primary_, std::move(next));
+    }
     // Requests that already hold the old pool (or wait on it) finish on it; its
     // connections close as they come back, and the pool goes with its last user.
     if (previous) previous->pool->retire();

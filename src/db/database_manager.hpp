@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -87,7 +88,10 @@ class DatabaseManager {
 
     const config::DatabaseSettings settings_;
     const std::vector<config::DatabaseSource> sources_;
-    std::atomic<std::shared_ptr<const Primary>> primary_;
+    // A plain mutex rather than std::atomic<std::shared_ptr>: libstdc++ 12 releases that
+    // one's internal lock with relaxed ordering, which ThreadSanitizer rightly flags.
+    mutable std::mutex primary_mutex_;
+    std::shared_ptr<const Primary> primary_;
     std::atomic<bool> resolving_{false};  // one resolution at a time; SIGHUPs meanwhile are merged
 };
 

@@ -9,15 +9,12 @@ std::shared_ptr<Repository> StorageRouter::current() {
         // control block lets both cases share one return type.
         return std::shared_ptr<Repository>(std::shared_ptr<void>(), &memory_);
     }
-    auto bound = bound_.load();
-    if (!bound || bound->primary != primary) {
-        // Two requests may race to bind the new primary; either result is equivalent.
-        auto fresh = std::make_shared<const Bound>(
+    std::lock_guard lock(bound_mutex_);
+    if (!bound_ || bound_->primary != primary) {
+        bound_ = std::make_shared<const Bound>(
             Bound{primary, std::make_shared<PgStore>(primary->pool, manager_.settings())});
-        bound_.store(fresh);
-        bound = std::move(fresh);
     }
-    return bound->store;
+    return bound_->store;
 }
 
 boost::asio::awaitable<StoreResult<domain::ApiPtr>> StorageRouter::create(domain::ApiSpec spec) {

@@ -3,8 +3,8 @@
 // (SIGHUP) that swaps the primary is picked up by the next request.
 #pragma once
 
-#include <atomic>
 #include <memory>
+#include <mutex>
 
 #include "db/database_manager.hpp"
 #include "store/memory_store.hpp"
@@ -42,7 +42,8 @@ class StorageRouter final : public Repository {
 
     db::DatabaseManager& manager_;
     MemoryStore& memory_;
-    std::atomic<std::shared_ptr<const Bound>> bound_;
+    mutable std::mutex bound_mutex_;  // see DatabaseManager::primary_mutex_ for why not atomic
+    std::shared_ptr<const Bound> bound_;
 };
 
 }  // namespace gateway::store
