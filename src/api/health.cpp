@@ -1,7 +1,7 @@
 #include "api/health.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <boost/json/serialize.hpp>
 
 #include "domain/api_json.hpp"
 

@@ -30,7 +30,8 @@ std::string media_type_of(std::string_view content_type) {
 }  // namespace
 
 domain::Expected<boost::json::object, Response> read_json_object(
-    const Request& request, std::initializer_list<std::string_view> accepted) {
+    const Request& request, std::initializer_list<std::string_view> accepted,
+    boost::json::storage_ptr storage) {
     if (!request.content_type.empty()) {
         const std::string type = media_type_of(request.content_type);
         if (std::find(accepted.begin(), accepted.end(), type) == accepted.end()) {
@@ -45,7 +46,7 @@ domain::Expected<boost::json::object, Response> read_json_object(
         }
     }
     boost::system::error_code ec;
-    boost::json::value value = boost::json::parse(request.body, ec);
+    boost::json::value value = boost::json::parse(request.body, ec, std::move(storage));
     if (ec) {
         return domain::unexpected(error_response(400, "Request body is not valid JSON"));
     }
