@@ -7,10 +7,6 @@
 
 namespace gateway::api {
 
-DatabaseHealth in_memory_health() {
-    return DatabaseHealth{"degraded", "in-memory", "Using fallback in-memory storage", false, {}};
-}
-
 Response health_response(const DatabaseHealth& database) {
     const bool healthy = database.status != "unhealthy";
     Response response;

@@ -25,9 +25,6 @@ struct DatabaseHealth {
 // Whoever owns the storage answers this; it must bound its own wait.
 using DatabaseHealthCheck = std::function<boost::asio::awaitable<DatabaseHealth>()>;
 
-// The row for in-memory storage, whether none was configured or it is the fallback.
-DatabaseHealth in_memory_health();
-
 // 200 unless the database is unhealthy, then 503.
 Response health_response(const DatabaseHealth& database);
 

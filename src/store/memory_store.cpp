@@ -70,7 +70,7 @@ boost::asio::awaitable<StoreResult<Done>> MemoryStore::remove(std::string ref,
 
 // --- operations
 
-MemoryStore::StoredPtr MemoryStore::make_stored(domain::Api api) {
+std::shared_ptr<MemoryStore::Stored> MemoryStore::make_stored(domain::Api api) {
     auto stored = std::make_shared<Stored>();
     stored->name_key = domain::name_key(api.spec.name);
     stored->api = std::move(api);
@@ -88,9 +88,7 @@ StoreResult<ApiPtr> MemoryStore::create_now(ApiSpec spec) {
     api.id = domain::new_api_id();
     api.spec = std::move(spec);
     api.revision = 1;
-    auto stored = std::make_shared<Stored>();
-    stored->name_key = domain::name_key(api.spec.name);
-    stored->api = std::move(api);
+    auto stored = make_stored(std::move(api));
     const domain::Millis now = domain::now_millis();
 
     std::unique_lock lock(mutex_);

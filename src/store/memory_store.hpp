@@ -66,7 +66,8 @@ class MemoryStore final : public Repository {
     using StoredPtr = std::shared_ptr<const Stored>;
     using OrderKey = std::pair<domain::Millis, std::string_view>;  // (created_at, id)
 
-    static StoredPtr make_stored(domain::Api api);
+    // Mutable until published: create sets the timestamps under the lock.
+    static std::shared_ptr<Stored> make_stored(domain::Api api);
     static domain::ApiPtr public_view(const StoredPtr& stored);
 
     StoredPtr lookup_locked(std::string_view ref) const;
