@@ -6,10 +6,10 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libspdlog-dev libfmt-dev libpq-dev
+  libssl-dev libspdlog-dev libfmt-dev libpq-dev libcurl4-openssl-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev curl postgresql-15 openssl)
+  packages+=(libgtest-dev curl postgresql-15 openssl nodejs npm)
 fi
 
 missing=()

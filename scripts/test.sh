@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs every test:
-#   1. the whole suite on an optimised build: unit, HTTP, concurrency, and the PostgreSQL
+#   1. the whole suite on an optimised build: unit, HTTP, concurrency, AWS, and the PostgreSQL
 #      tests against a private PostgreSQL 15 that CTest starts and stops itself;
 #   2. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. the unit, concurrency and PostgreSQL suites under ThreadSanitizer.
@@ -10,6 +10,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 scripts/install-deps.sh --test
+scripts/install-node-deps.sh
 
 jobs=$(nproc)
 export CTEST_OUTPUT_ON_FAILURE=1
@@ -29,8 +30,8 @@ build_and_test() {
   ctest --test-dir "$dir" -j "$jobs" --timeout 300 -L "$label"
 }
 
-build_and_test build-test RelWithDebInfo 'unit|http|concurrency|pg'
-build_and_test build-asan Asan 'unit|http|concurrency|pg'
+build_and_test build-test RelWithDebInfo 'unit|http|concurrency|pg|aws'
+build_and_test build-asan Asan 'unit|http|concurrency|pg|aws'
 # ThreadSanitizer: the suites where threads meet (the server under many clients, the
 # pool shared by several event loops). It cannot map its shadow memory under the
 # kernel's full address-space randomisation; running without it is the usual remedy.
