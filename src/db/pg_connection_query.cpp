@@ -65,6 +65,20 @@ asio::awaitable<DbResult<PgResult>> PgConnection::run_statement(const Statement&
 
     const std::string name(statement.name);
     const std::string what = "statement " + name;
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
+
+    const int result_format = statement.results == ResultFormat::binary ? 1 : 0;
+    if (statement.planning == Planning::per_execution) {
+        const std::string sql(statement.sql);
+        if (PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                              values.data(), nullptr, nullptr, result_format) == 0) {
+            co_return domain::unexpected(lost(what));
+        }
+        co_return co_await finish(what, bound);
+    }
+
     if (!is_prepared(statement)) {
         // The same name with other SQL would silently run the old text.
         if (prepared_.contains(name)) {
@@ -81,11 +95,8 @@ asio::awaitable<DbResult<PgResult>> PgConnection::run_statement(const Statement&
         if (!name.empty()) prepared_.emplace(name, sql);
     }
 
-    std::vector<const char*> values;
-    values.reserve(params.size());
-    for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
     if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
-                            nullptr, nullptr, 0) == 0) {
+                            nullptr, nullptr, result_format) == 0) {
         co_return domain::unexpected(lost(what));
     }
     co_return co_await finish(what, bound);

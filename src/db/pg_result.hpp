@@ -1,4 +1,5 @@
-// An owned PGresult with typed accessors; text format only.
+// An owned PGresult with typed accessors for text-format columns; binary columns are
+// read through bytes() and decoded by db/pg_binary.hpp.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +20,11 @@ class PgResult {
     int columns() const { return result_ ? PQnfields(result_.get()) : 0; }
     bool is_null(int row, int column) const;
     std::string_view text(int row, int column) const;  // "" for NULL
-    std::int64_t integer(int row, int column) const;   // throws std::runtime_error if not one
+    // The raw value of a binary-format column (same storage as text()).
+    std::string_view bytes(int row, int column) const { return text(row, column); }
+    Oid column_type(int column) const { return PQftype(result_.get(), column); }
+    bool is_binary(int column) const { return PQfformat(result_.get(), column) == 1; }
+    std::int64_t integer(int row, int column) const;  // throws std::runtime_error if not one
     std::optional<std::int64_t> optional_integer(int row, int column) const;
     bool boolean(int row, int column) const;  // 't' or 'f'
     // The number of rows an INSERT/UPDATE/DELETE touched.

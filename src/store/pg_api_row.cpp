@@ -1,13 +1,17 @@
 #include "store/pg_api_row.hpp"
 
+#include <array>
 #include <memory>
 #include <stdexcept>
 #include <string>
 
+#include "db/pg_binary.hpp"
 #include "store/pg_text_array.hpp"
 
 namespace gateway::store {
 namespace {
+
+namespace binary = db::binary;
 
 // Column positions in GATEWAY_API_COLUMNS.
 enum Column : int {
@@ -29,38 +33,64 @@ enum Column : int {
     kColumnCount
 };
 
-std::vector<std::string> text_array(const db::PgResult& result, int row, Column column) {
-    auto elements = parse_text_array(result.text(row, column));
-    if (!elements)
-        throw std::runtime_error("apis row: malformed text[] in column " +
-                                 std::to_string(static_cast<int>(column)));
-    return std::move(*elements);
+// The type each column must have (migration 0001), checked before any row is decoded.
+constexpr std::array<Oid, kColumnCount> kColumnTypes{
+    binary::kUuidOid, binary::kTextOid,        binary::kTextOid,       binary::kTextOid,
+    binary::kTextOid, binary::kTextOid,        binary::kTextArrayOid,  binary::kBoolOid,
+    binary::kTextOid, binary::kInt4Oid,        binary::kInt4Oid,       binary::kTextArrayOid,
+    binary::kInt8Oid, binary::kTimestamptzOid, binary::kTimestamptzOid};
+
+[[noreturn]] void malformed(Column column, int row) {
+    throw std::runtime_error("apis row " + std::to_string(row) + ": malformed value in column " +
+                             std::to_string(static_cast<int>(column)));
+}
+
+template <class T>
+T decoded(std::optional<T> value, Column column, int row) {
+    if (!value) malformed(column, row);
+    return std::move(*value);
+}
+
+void check_columns(const db::PgResult& result) {
+    if (result.columns() != kColumnCount) {
+        throw std::runtime_error("apis row: expected " + std::to_string(kColumnCount) +
+                                 " columns, got " + std::to_string(result.columns()));
+    }
+    for (int column = 0; column < kColumnCount; ++column) {
+        if (!result.is_binary(column) || result.column_type(column) != kColumnTypes[column]) {
+            throw std::runtime_error("apis row: column " + std::to_string(column) +
+                                     " is not the binary value of the expected type");
+        }
+    }
 }
 
 }  // namespace
 
 domain::ApiPtr api_from_row(const db::PgResult& result, int row) {
-    if (result.columns() != kColumnCount) {
-        throw std::runtime_error("apis row: expected " + std::to_string(kColumnCount) +
-                                 " columns, got " + std::to_string(result.columns()));
-    }
+    check_columns(result);
+    const auto bytes = [&](Column column) { return result.bytes(row, column); };
     auto api = std::make_shared<domain::Api>();
-    api->id = result.text(row, kId);
+    api->id = decoded(binary::decode_uuid(bytes(kId)), kId, row);
     domain::ApiSpec& spec = api->spec;
-    spec.name = result.text(row, kName);
-    spec.description = result.text(row, kDescription);
-    spec.version = result.text(row, kVersion);
-    spec.base_path = result.text(row, kBasePath);
-    spec.upstream_url = result.text(row, kUpstreamUrl);
-    spec.methods = text_array(result, row, kMethods);
-    spec.enabled = result.boolean(row, kEnabled);
-    spec.auth_type = result.text(row, kAuthType);
-    spec.rate_limit_per_minute = result.optional_integer(row, kRateLimit);
-    spec.timeout_ms = result.integer(row, kTimeoutMs);
-    spec.tags = text_array(result, row, kTags);
-    api->revision = result.integer(row, kRevision);
-    api->created_at = result.integer(row, kCreatedAt);
-    api->updated_at = result.integer(row, kUpdatedAt);
+    spec.name = bytes(kName);
+    spec.description = bytes(kDescription);
+    spec.version = bytes(kVersion);
+    spec.base_path = bytes(kBasePath);
+    spec.upstream_url = bytes(kUpstreamUrl);
+    spec.methods = decoded(binary::decode_text_array(bytes(kMethods)), kMethods, row);
+    spec.enabled = decoded(binary::decode_bool(bytes(kEnabled)), kEnabled, row);
+    spec.auth_type = bytes(kAuthType);
+    if (!result.is_null(row, kRateLimit)) {
+        spec.rate_limit_per_minute =
+            decoded(binary::decode_int4(bytes(kRateLimit)), kRateLimit, row);
+    }
+    spec.timeout_ms = decoded(binary::decode_int4(bytes(kTimeoutMs)), kTimeoutMs, row);
+    spec.tags = decoded(binary::decode_text_array(bytes(kTags)), kTags, row);
+    api->revision = decoded(binary::decode_int8(bytes(kRevision)), kRevision, row);
+    api->created_at =
+        decoded(binary::decode_timestamptz_millis(bytes(kCreatedAt)), kCreatedAt, row);
+    api->updated_at =
+        decoded(binary::decode_timestamptz_millis(bytes(kUpdatedAt)), kUpdatedAt, row);
     return api;
 }
 

@@ -6,13 +6,14 @@
 
 namespace gateway::store::sql {
 
-// Timestamps travel as epoch milliseconds; extract() is numeric since PostgreSQL 14, so
-// the conversion is exact.
+// Statements that return these columns ask for binary results (kApiRows below).
 #define GATEWAY_API_COLUMNS                                                                  \
     "id, name, description, version, base_path, upstream_url, methods, enabled, auth_type, " \
-    "rate_limit_per_minute, timeout_ms, tags, revision, "                                    \
-    "(extract(epoch FROM created_at) * 1000)::bigint, "                                      \
-    "(extract(epoch FROM updated_at) * 1000)::bigint"
+    "rate_limit_per_minute, timeout_ms, tags, revision, created_at, updated_at"
+
+// How every statement that returns API rows has them sent (api_from_row decodes them).
+inline constexpr db::Planning kPrepared = db::Planning::prepared_once;
+inline constexpr db::ResultFormat kApiRows = db::ResultFormat::binary;
 
 // The row `ref` names: its id ($1, NULL when ref is no UUID) wins over a name whose
 // lower-case form is $2.
@@ -33,13 +34,16 @@ inline constexpr db::Statement kInsertApi{
     "$8::boolean, $9::text, $10::integer, $11::integer, $12::text[], 1, " GATEWAY_NOW_MS
     ", " GATEWAY_NOW_MS
     ") "
-    "RETURNING " GATEWAY_API_COLUMNS};
+    "RETURNING " GATEWAY_API_COLUMNS,
+    kPrepared, kApiRows};
 
 // Reads by one key each, so that the common read (by id) is a single primary-key probe.
 inline constexpr db::Statement kFindApiById{
-    "api_find_by_id", "SELECT " GATEWAY_API_COLUMNS " FROM apis WHERE id = $1::uuid"};
+    "api_find_by_id", "SELECT " GATEWAY_API_COLUMNS " FROM apis WHERE id = $1::uuid", kPrepared,
+    kApiRows};
 inline constexpr db::Statement kFindApiByName{
-    "api_find_by_name", "SELECT " GATEWAY_API_COLUMNS " FROM apis WHERE lower(name) = $1::text"};
+    "api_find_by_name", "SELECT " GATEWAY_API_COLUMNS " FROM apis WHERE lower(name) = $1::text",
+    kPrepared, kApiRows};
 
 // Full replacement of the writable fields ($4..$14) of the API `ref` names, when its
 // revision is one of $3 (any revision when $3 is NULL). Writing what is already there
@@ -62,28 +66,17 @@ inline constexpr db::Statement kUpdateApi{
     ", updated_at) ELSE updated_at END "
     "WHERE id = " GATEWAY_API_BY_REF
     " AND ($3::bigint[] IS NULL OR revision = ANY ($3::bigint[])) "
-    "RETURNING " GATEWAY_API_COLUMNS};
+    "RETURNING " GATEWAY_API_COLUMNS,
+    kPrepared, kApiRows};
 
 inline constexpr db::Statement kDeleteApi{
     "api_delete", "DELETE FROM apis WHERE id = " GATEWAY_API_BY_REF
                   " AND ($3::bigint[] IS NULL OR revision = ANY ($3::bigint[])) RETURNING id"};
 
-// Keyset pagination in (created_at, id) order; the caller asks for one row more than
-// the page holds to learn whether another page follows. $1: tags the API must all carry
-// ('{}' for none), $2: enabled or NULL, $3: row limit, $4/$5: the cursor's key.
-#define GATEWAY_API_LIST_FILTER \
-    "tags @> $1::text[] AND ($2::boolean IS NULL OR enabled = $2::boolean)"
+// The column list every read returns, for statements assembled elsewhere (the list
+// statements of pg_list_statement.cpp).
+inline constexpr std::string_view kApiColumns = GATEWAY_API_COLUMNS;
 
-inline constexpr db::Statement kListApis{
-    "api_list_first", "SELECT " GATEWAY_API_COLUMNS " FROM apis WHERE " GATEWAY_API_LIST_FILTER
-                      " ORDER BY created_at, id LIMIT $3::integer"};
-
-inline constexpr db::Statement kListApisAfter{
-    "api_list_after", "SELECT " GATEWAY_API_COLUMNS " FROM apis WHERE " GATEWAY_API_LIST_FILTER
-                      " AND (created_at, id) > ($4::timestamptz, $5::uuid)"
-                      " ORDER BY created_at, id LIMIT $3::integer"};
-
-#undef GATEWAY_API_LIST_FILTER
 #undef GATEWAY_API_CHANGED
 #undef GATEWAY_NOW_MS
 #undef GATEWAY_API_BY_REF

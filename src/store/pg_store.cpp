@@ -16,6 +16,7 @@
 #include "domain/validation.hpp"
 #include "store/pg_api_row.hpp"
 #include "store/pg_api_statements.hpp"
+#include "store/pg_list_statement.hpp"
 #include "store/pg_store_errors.hpp"
 #include "store/pg_text_array.hpp"
 
@@ -197,21 +198,14 @@ boost::asio::awaitable<StoreResult<ApiPage>> PgStore::list(ListQuery query) {
     }
     // One row more than the page holds: only when it exists is there a next page.
     const std::size_t limit = std::min<std::size_t>(query.limit, INT_MAX - 1);
-    db::Params params{format_text_array(query.tags),
-                      query.enabled ? std::optional<std::string>(*query.enabled ? "true" : "false")
-                                    : std::nullopt,
-                      std::to_string(limit + 1)};
-    if (query.after) {
-        params.emplace_back(domain::format_timestamp(query.after->created_at));
-        params.emplace_back(query.after->id);
-    }
-    const db::Statement& statement = query.after ? sql::kListApisAfter : sql::kListApis;
+    const ListStatement list = list_statement(query, limit + 1);
     // As in find(): a read that lost its connection runs once more on a fresh one.
     std::optional<db::DbResult<db::PgResult>> outcome;
     for (int attempt = 1;; ++attempt) {
         auto connection = co_await acquire();
         if (!connection) co_return domain::unexpected(std::move(connection).error());
-        outcome = co_await (*connection)->execute(statement, params, settings_.statement_timeout);
+        outcome = co_await (*connection)
+                      ->execute(list.statement, list.params, settings_.statement_timeout);
         if (*outcome || attempt == 2 || !(*connection)->broken()) break;
     }
     auto& result = *outcome;
@@ -225,7 +219,7 @@ boost::asio::awaitable<StoreResult<ApiPage>> PgStore::list(ListQuery query) {
         }
     } catch (const std::exception& e) {
         spdlog::error("statement {} returned a row that does not fit the schema: {}",
-                      statement.name, e.what());
+                      list.statement.name, e.what());
         co_return store_error(StoreErrc::unavailable,
                               "Database unavailable: unexpected row (schema out of date?)");
     }

@@ -1,9 +1,8 @@
-// PostgreSQL text[] values in the text format the store exchanges them in.
+// PostgreSQL text[] parameters in the text format the store sends them in (rows come
+// back in binary: db/pg_binary.hpp).
 #pragma once
 
-#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace gateway::store {
@@ -11,9 +10,5 @@ namespace gateway::store {
 // The array literal of `elements`, every element quoted so that no value (empty, NULL,
 // one with a comma or brace) can be misread: {"GET","POST"}.
 std::string format_text_array(const std::vector<std::string>& elements);
-
-// A one-dimensional text[] as the server prints it: {a,"b c","d\"e"}. nullopt for
-// anything else, a NULL element included (the schema allows none).
-std::optional<std::vector<std::string>> parse_text_array(std::string_view literal);
 
 }  // namespace gateway::store

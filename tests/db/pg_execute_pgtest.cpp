@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "db/pg_binary.hpp"
 #include "pg_fixture.hpp"
 
 namespace gateway::test {
@@ -42,6 +43,33 @@ TEST_F(PgExecuteTest, LargeParameterAndLargeResultCrossTheSocketInPieces) {
     ASSERT_TRUE(rows) << rows.error().message;
     EXPECT_EQ(rows->rows(), 20000);
     EXPECT_EQ(rows->text(19999, 0).size(), 1000u);
+}
+
+TEST_F(PgExecuteTest, BinaryResultsDecodeToWhatTheServerStores) {
+    // Both planning modes, since they reach libpq through different calls.
+    auto connection = must_connect();
+    const std::string sql =
+        "SELECT '123e4567-e89b-12d3-a456-426614174000'::uuid, "
+        "ARRAY['GET', '', 'a\"b\\c', 'NULL', 'x,y{}']::text[], '{}'::text[], "
+        "'1969-12-31 23:59:59.9995+00'::timestamptz, '2026-11-27 12:00:00.123+00'::timestamptz, "
+        "true, 30000::integer, $1::bigint";
+    for (const auto planning : {db::Planning::prepared_once, db::Planning::per_execution}) {
+        const Statement statement{"test_binary_results", sql, planning, db::ResultFormat::binary};
+        auto result = execute(*connection, statement, {"9007199254740993"});
+        ASSERT_TRUE(result) << result.error().message;
+        ASSERT_TRUE(result->is_binary(0));
+        EXPECT_EQ(result->column_type(0), db::binary::kUuidOid);
+        EXPECT_EQ(db::binary::decode_uuid(result->bytes(0, 0)),
+                  "123e4567-e89b-12d3-a456-426614174000");
+        EXPECT_EQ(db::binary::decode_text_array(result->bytes(0, 1)),
+                  (std::vector<std::string>{"GET", "", "a\"b\\c", "NULL", "x,y{}"}));
+        EXPECT_EQ(db::binary::decode_text_array(result->bytes(0, 2)), std::vector<std::string>{});
+        EXPECT_EQ(db::binary::decode_timestamptz_millis(result->bytes(0, 3)), -1);
+        EXPECT_EQ(db::binary::decode_timestamptz_millis(result->bytes(0, 4)), 1'795'780'800'123);
+        EXPECT_EQ(db::binary::decode_bool(result->bytes(0, 5)), true);
+        EXPECT_EQ(db::binary::decode_int4(result->bytes(0, 6)), 30000);
+        EXPECT_EQ(db::binary::decode_int8(result->bytes(0, 7)), 9'007'199'254'740'993);
+    }
 }
 
 TEST_F(PgExecuteTest, AStatementIsPreparedOncePerConnection) {
