@@ -1,5 +1,6 @@
 #include "store/pg_api_row.hpp"
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <stdexcept>
@@ -64,10 +65,7 @@ void check_columns(const db::PgResult& result) {
     }
 }
 
-}  // namespace
-
-domain::ApiPtr api_from_row(const db::PgResult& result, int row) {
-    check_columns(result);
+domain::ApiPtr decode_api(const db::PgResult& result, int row) {
     const auto bytes = [&](Column column) { return result.bytes(row, column); };
     auto api = std::make_shared<domain::Api>();
     api->id = decoded(binary::decode_uuid(bytes(kId)), kId, row);
@@ -92,6 +90,25 @@ domain::ApiPtr api_from_row(const db::PgResult& result, int row) {
     api->updated_at =
         decoded(binary::decode_timestamptz_millis(bytes(kUpdatedAt)), kUpdatedAt, row);
     return api;
+}
+
+}  // namespace
+
+domain::ApiPtr api_from_row(const db::PgResult& result, int row) {
+    check_columns(result);
+    return decode_api(result, row);
+}
+
+std::vector<domain::ApiPtr> apis_from_rows(const db::PgResult& result, std::size_t max_rows) {
+    std::vector<domain::ApiPtr> apis;
+    const auto rows = std::min(static_cast<std::size_t>(result.rows()), max_rows);
+    if (rows == 0) return apis;
+    check_columns(result);
+    apis.reserve(rows);
+    for (std::size_t row = 0; row < rows; ++row) {
+        apis.push_back(decode_api(result, static_cast<int>(row)));
+    }
+    return apis;
 }
 
 void append_spec_params(db::Params& params, const domain::ApiSpec& spec) {

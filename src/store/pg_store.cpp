@@ -212,11 +212,8 @@ boost::asio::awaitable<StoreResult<ApiPage>> PgStore::list(ListQuery query) {
     if (!result) co_return domain::unexpected(store_error_from(result.error()));
 
     const auto rows = static_cast<std::size_t>(result->rows());
-    page.items.reserve(std::min(rows, limit));
     try {
-        for (std::size_t row = 0; row < rows && row < limit; ++row) {
-            page.items.push_back(api_from_row(*result, static_cast<int>(row)));
-        }
+        page.items = apis_from_rows(*result, limit);
     } catch (const std::exception& e) {
         spdlog::error("statement {} returned a row that does not fit the schema: {}",
                       list.statement.name, e.what());
