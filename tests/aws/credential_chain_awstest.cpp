@@ -183,6 +183,8 @@ TEST_F(CredentialChainTest, ExpiredCredentialsThatCannotBeRefreshedAreAnError) {
     EXPECT_NE(result.error().message.find("instance metadata: "), std::string::npos);
     EXPECT_NE(result.error().message.find("HTTP 500"), std::string::npos) << result.error().message;
     expect_no_secret(result.error().message, {"imds-secret-", "imds-session-"});
+    // The failed refresh is the provider's answer for the chain too: not asked twice.
+    EXPECT_EQ(count("imdsCredentials"), 2);
 
     configure(R"({"imds": {"credentialsStatus": 200}})");
     const auto recovered = chain.get();
