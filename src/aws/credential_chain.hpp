@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "aws/credential_chain_options.hpp"
 #include "aws/credentials.hpp"
 #include "config/settings.hpp"
 #include "domain/expected.hpp"
@@ -24,6 +25,8 @@ class CredentialChain {
   public:
     // Reads nothing yet: providers are consulted on the first get().
     explicit CredentialChain(config::EnvMap env);
+    // The same with another clock or other timeouts (tests move the clock, shorten waits).
+    CredentialChain(config::EnvMap env, CredentialChainOptions options);
     ~CredentialChain();
     CredentialChain(const CredentialChain&) = delete;
     CredentialChain& operator=(const CredentialChain&) = delete;
