@@ -30,7 +30,8 @@ struct RequestToSign {
 };
 
 struct SigningOptions {
-    // Every service but S3 encodes the path a second time and normalises it.
+    // Every service but S3 encodes the path a second time and normalises it. (The AWS
+    // SDK for JavaScript has one switch for both; S3 clients turn both off.)
     bool uri_escape_path = true;
     bool normalize_path = true;
     // Adds x-amz-content-sha256 (S3 wants it; others accept it).
@@ -38,13 +39,17 @@ struct SigningOptions {
 };
 
 // The headers to add to the request: x-amz-date, x-amz-security-token when the
-// credentials have a session token, and authorization.
+// credentials have a session token, x-amz-content-sha256 when the options ask for it and
+// the request has none, and authorization. They replace any of the same name the request
+// has; its own authorization, x-amz-date and date headers are not signed.
 HttpHeaders sign_request(const RequestToSign& request, const Credentials& credentials,
                          const SigningScope& scope, const SigningOptions& options = {});
 
 // The query string to send instead of the request's own (without the '?'): its pairs
 // plus X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires,
-// X-Amz-SignedHeaders, X-Amz-Security-Token when present, and X-Amz-Signature.
+// X-Amz-SignedHeaders, X-Amz-Security-Token when present, and X-Amz-Signature. The
+// request's x-amz-* headers move into the query too; the other headers are signed and
+// must be sent. Throws std::invalid_argument unless 1 s <= expires_in <= 7 days.
 std::string presign_query(const RequestToSign& request, const Credentials& credentials,
                           const SigningScope& scope, std::chrono::seconds expires_in,
                           const SigningOptions& options = {});
