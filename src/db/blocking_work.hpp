@@ -13,19 +13,20 @@
 
 namespace gateway::db {
 
+// Awaiting the result gives std::optional<R>, always engaged: co_spawn hands a
+// default-constructed value to the handler when the work throws (the exception is
+// rethrown at the co_await), so R itself need not be default-constructible.
+//
+// Callers name `work` before the co_await: g++ 12 destroys a capturing lambda that is
+// a temporary inside a co_await expression twice.
 template <class Work>
-boost::asio::awaitable<std::invoke_result_t<Work&>> run_blocking(
-    boost::asio::any_io_executor blocking, Work work) {
-    using Result = std::invoke_result_t<Work&>;
-    // co_spawn hands a default-constructed value to the handler when the work throws,
-    // so the result travels in an optional; an exception is rethrown here.
-    auto result = co_await boost::asio::co_spawn(
+auto run_blocking(const boost::asio::any_io_executor& blocking, Work&& work) {
+    using Result = std::invoke_result_t<std::decay_t<Work>&>;
+    return boost::asio::co_spawn(
         blocking,
-        [work = std::move(work)]() mutable -> boost::asio::awaitable<std::optional<Result>> {
-            co_return work();
-        },
+        [work = std::forward<Work>(work)]() mutable
+        -> boost::asio::awaitable<std::optional<Result>> { co_return work(); },
         boost::asio::use_awaitable);
-    co_return std::move(*result);
 }
 
 }  // namespace gateway::db

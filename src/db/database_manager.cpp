@@ -170,10 +170,13 @@ boost::asio::awaitable<std::shared_ptr<const Primary>> DatabaseManager::resolve(
 
 boost::asio::awaitable<std::optional<config::ConnectionParams>> DatabaseManager::fetch_secret(
     const config::SecretsManagerSource& source) {
-    auto fetched =
-        co_await run_blocking(blocking_->get_executor(), [&source, credentials = aws_credentials_] {
-            return aws::fetch_database_secret(source, *credentials);
-        });
+    const boost::asio::any_io_executor blocking = blocking_->get_executor();
+    // Named, not a temporary of the co_await expression (see run_blocking).
+    auto fetch = [&source, credentials = aws_credentials_] {
+        return aws::fetch_database_secret(source, *credentials);
+    };
+    auto result = co_await run_blocking(blocking, std::move(fetch));
+    auto& fetched = *result;
     if (!fetched) {
         spdlog::warn("database: source {} skipped: {}", source.kind, fetched.error().message);
         co_return std::nullopt;
