@@ -194,7 +194,13 @@ asio::awaitable<DbResult<ConnectionPool::Claim>> ConnectionPool::claim(
 asio::awaitable<bool> ConnectionPool::still_good(PgConnection& conn,
                                                  std::chrono::milliseconds ping_limit) {
     const auto now = Clock::now();
-    if (expired(conn, now) || !conn.still_connected()) co_return false;
+    if (expired(conn, now)) co_return false;
+    if (!conn.still_connected()) {
+        // Found broken, like a failed pre-ping: counted the same way.
+        std::lock_guard lock(mutex_);
+        ++counters_.errors;
+        co_return false;
+    }
     if (!settings_.pool_pre_ping || now - conn.last_used() <= kPingAfterIdle) co_return true;
     conn.set_echo(false);  // SQL_ECHO is about the application's statements, not pings
     // Named first: g++ 12 rejects a braced list inside a co_await expression.
