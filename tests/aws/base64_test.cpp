@@ -20,8 +20,8 @@ TEST(Base64, EveryByteValue) {
 }
 
 TEST(Base64, MalformedTextIsRefused) {
-    for (const auto* text : {"Zg", "Zg=", "Z===", "Zm9v!", "Zm9-", "Zm_v", "Zg==Zg==", "=Zg=",
-                             "Zm 9v"}) {
+    for (const auto* text :
+         {"Zg", "Zg=", "Z===", "Zm9v!", "Zm9-", "Zm_v", "Zg==Zg==", "=Zg=", "Zm 9v"}) {
         EXPECT_FALSE(base64_decode(text)) << text;
     }
 }

@@ -23,16 +23,16 @@ TEST(AwsEndpointOverride, GlobalAlone) {
 
 TEST(AwsEndpointOverride, NoneOrIgnored) {
     EXPECT_FALSE(read_aws_endpoint_override({}, "SECRETS_MANAGER"));
-    EXPECT_FALSE(read_aws_endpoint_override({{"AWS_ENDPOINT_URL_SECRETS_MANAGER", ""}},
-                                            "SECRETS_MANAGER"));
+    EXPECT_FALSE(
+        read_aws_endpoint_override({{"AWS_ENDPOINT_URL_SECRETS_MANAGER", ""}}, "SECRETS_MANAGER"));
     EXPECT_FALSE(read_aws_endpoint_override({{"AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://h"},
                                              {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}},
                                             "SECRETS_MANAGER"));
 }
 
 TEST(AwsEndpointOverride, MalformedValuesNameTheVariable) {
-    for (const auto* value : {"localhost:4566", "ftp://h/", "http://", "http://u:p@h/",
-                              "http://h/?q=1", "not a url"}) {
+    for (const auto* value :
+         {"localhost:4566", "ftp://h/", "http://", "http://u:p@h/", "http://h/?q=1", "not a url"}) {
         try {
             read_aws_endpoint_override({{"AWS_ENDPOINT_URL_SECRETS_MANAGER", value}},
                                        "SECRETS_MANAGER");

@@ -33,15 +33,14 @@ std::string refusal(std::string_view secret, const AwsDbVariables& fallback = {}
         ADD_FAILURE() << "accepted: " << describe_for_log(*params);
         return {};
     }
-    EXPECT_EQ(params.error().message.find(kPassword), std::string::npos)
-        << params.error().message;
+    EXPECT_EQ(params.error().message.find(kPassword), std::string::npos) << params.error().message;
     return params.error().message;
 }
 
 TEST(RdsSecret, TheFullSecretRdsWrites) {
-    const auto params = must_parse(rds_secret(
-        R"("engine":"postgres","host":"db.abc.eu-west-1.rds.amazonaws.com","port":5433,)"
-        R"("dbname":"gateway","dbInstanceIdentifier":"db")"));
+    const auto params = must_parse(
+        rds_secret(R"("engine":"postgres","host":"db.abc.eu-west-1.rds.amazonaws.com","port":5433,)"
+                   R"("dbname":"gateway","dbInstanceIdentifier":"db")"));
     EXPECT_EQ(params.user, "app");
     EXPECT_EQ(params.password, kPassword);
     EXPECT_EQ(params.host, "db.abc.eu-west-1.rds.amazonaws.com");
@@ -70,8 +69,8 @@ TEST(RdsSecret, TheSecretWinsOverAwsDbVariables) {
     fallback.host = "fallback.example.com";
     fallback.port = 6432;
     fallback.name = "fallback_db";
-    const auto params =
-        must_parse(rds_secret(R"("host":"secret.example.com","port":"5434","dbname":"db")"), fallback);
+    const auto params = must_parse(
+        rds_secret(R"("host":"secret.example.com","port":"5434","dbname":"db")"), fallback);
     EXPECT_EQ(params.host, "secret.example.com");
     EXPECT_EQ(params.port, 5434);
     EXPECT_EQ(params.dbname, "db");
@@ -105,9 +104,9 @@ TEST(RdsSecret, Ipv6HostsLoseTheirBrackets) {
 
 TEST(RdsSecret, PostgresEnginesAreAccepted) {
     for (const std::string engine : {"postgres", "aurora-postgresql", "PostgreSQL"}) {
-        EXPECT_EQ(must_parse(rds_secret(R"("host":"h.example.com","engine":")" + engine + "\""))
-                      .user,
-                  "app")
+        EXPECT_EQ(
+            must_parse(rds_secret(R"("host":"h.example.com","engine":")" + engine + "\"")).user,
+            "app")
             << engine;
     }
 }

@@ -103,9 +103,8 @@ TEST_F(SecretsManagerClientTest, ByArnToo) {
 }
 
 TEST_F(SecretsManagerClientTest, SecretWithoutHostIsCompletedFromAwsDbVariables) {
-    peer_.put_secret_string("rds!db-0123",
-                            R"({"username":"app","password":")" + std::string(kDatabasePassword) +
-                                R"("})");
+    peer_.put_secret_string("rds!db-0123", R"({"username":"app","password":")" +
+                                               std::string(kDatabasePassword) + R"("})");
     auto env = server_env("rds!db-0123");
     env["AWS_DB_HOST"] = "10.1.2.3";
     env["AWS_DB_PORT"] = "6543";
@@ -258,8 +257,8 @@ TEST_F(SecretsManagerClientTest, UnreachableEndpointAfterTheRetries) {
     aws::SecretsManagerOptions unreachable;
     unreachable.region = std::string(kRegion);
     unreachable.endpoint_url = "http://127.0.0.1:" + std::to_string(closed_port());
-    const auto secret = aws::get_secret_value("prod/gateway-db", signing_credentials(),
-                                              unreachable, instant_retries());
+    const auto secret = aws::get_secret_value("prod/gateway-db", signing_credentials(), unreachable,
+                                              instant_retries());
     ASSERT_FALSE(secret);
     EXPECT_EQ(secret.error().failure, aws::SecretsManagerFailure::unreachable);
     EXPECT_EQ(secret.error().attempts, 3);

@@ -34,10 +34,9 @@ HttpResponse aws_error(std::string_view type, std::string_view message = "", lon
 }
 
 const HttpResponse kSecretString = answer(
-    200,
-    R"({"ARN":"arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf","Name":"db",)"
-    R"("VersionId":"v-1","SecretString":"{\"username\":\"app\"}",)"
-    R"("VersionStages":["AWSCURRENT"],"CreatedDate":1.7e9})");
+    200, R"({"ARN":"arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf","Name":"db",)"
+         R"("VersionId":"v-1","SecretString":"{\"username\":\"app\"}",)"
+         R"("VersionStages":["AWSCURRENT"],"CreatedDate":1.7e9})");
 
 // Answers in order, and records what it was sent and how long the client slept.
 class ScriptedService {
@@ -47,7 +46,8 @@ class ScriptedService {
 
     SecretsManagerHooks hooks(double unit_random = 0.5) {
         SecretsManagerHooks hooks;
-        hooks.send = [this](const HttpRequest& request) -> domain::Expected<HttpResponse, HttpError> {
+        hooks.send =
+            [this](const HttpRequest& request) -> domain::Expected<HttpResponse, HttpError> {
             requests.push_back(request);
             if (answers_.empty()) return domain::unexpected(HttpError{"script ran out", false});
             auto next = answers_.front();
@@ -191,10 +191,10 @@ TEST(SecretsManager, ErrorsAreMappedToWhatToCheck) {
         {aws_error("com.amazon.coral.service#UnrecognizedClientException",
                    "The security token included in the request is invalid."),
          SecretsManagerFailure::invalid_credentials, "UnrecognizedClientException"},
-        {aws_error("ExpiredTokenException"), SecretsManagerFailure::invalid_credentials,
-         "expired"},
-        {aws_error("InvalidSignatureException", "The request signature we calculated does not "
-                                                "match the signature you provided."),
+        {aws_error("ExpiredTokenException"), SecretsManagerFailure::invalid_credentials, "expired"},
+        {aws_error("InvalidSignatureException",
+                   "The request signature we calculated does not "
+                   "match the signature you provided."),
          SecretsManagerFailure::signature_rejected, "secret access key"},
         {aws_error("IncompleteSignatureException"), SecretsManagerFailure::signature_rejected,
          "IncompleteSignatureException"},
@@ -242,8 +242,8 @@ TEST(SecretsManager, ServiceMessagesCarryNoCredentialsAndOneLine) {
 }
 
 TEST(SecretsManager, ThrottledTwiceThenAnswered) {
-    ScriptedService service({aws_error("ThrottlingException", "Rate exceeded"),
-                             answer(429, ""), kSecretString});
+    ScriptedService service(
+        {aws_error("ThrottlingException", "Rate exceeded"), answer(429, ""), kSecretString});
     const auto secret = get_secret_value("db", kCredentials, options_for(), service.hooks(0.5));
     ASSERT_TRUE(secret) << secret.error().message;
     EXPECT_EQ(service.requests.size(), 3u);
@@ -267,8 +267,8 @@ TEST(SecretsManager, StillThrottledAfterThreeAttempts) {
 }
 
 TEST(SecretsManager, ServerErrorsUseTheShorterBase) {
-    ScriptedService service({aws_error("InternalServiceError", "", 500), answer(503, ""),
-                             answer(502, "")});
+    ScriptedService service(
+        {aws_error("InternalServiceError", "", 500), answer(503, ""), answer(502, "")});
     const auto secret = get_secret_value("db", kCredentials, options_for(), service.hooks(0.5));
     ASSERT_FALSE(secret);
     EXPECT_EQ(secret.error().failure, SecretsManagerFailure::service_error);

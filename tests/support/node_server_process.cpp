@@ -38,7 +38,8 @@ NodeServerProcess::NodeServerProcess(const std::string& script,
                                      const std::vector<std::string>& args,
                                      std::chrono::milliseconds startup_timeout) {
     int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        throw std::system_error(errno, std::generic_category(), "pipe2");
 
     std::vector<std::string> argv{"node", script};
     argv.insert(argv.end(), args.begin(), args.end());

@@ -13,8 +13,12 @@ namespace {
 
 std::vector<std::string> peer_arguments(const std::string& region,
                                         const TestAwsCredentials& credentials) {
-    std::vector<std::string> args{"--region", region, "--access-key-id", credentials.access_key_id,
-                                  "--secret-access-key", credentials.secret_access_key};
+    std::vector<std::string> args{"--region",
+                                  region,
+                                  "--access-key-id",
+                                  credentials.access_key_id,
+                                  "--secret-access-key",
+                                  credentials.secret_access_key};
     if (!credentials.session_token.empty()) {
         args.insert(args.end(), {"--session-token", credentials.session_token});
     }
@@ -67,13 +71,15 @@ void SecretsManagerPeer::put_secret_string(std::string_view id, std::string_view
 }
 
 void SecretsManagerPeer::put_secret_binary(std::string_view id, std::string_view bytes) {
-    control("PUT", "/control/secret",
-            boost::json::serialize(boost::json::object{{"id", id}, {"binary", base64_encode(bytes)}}));
+    control(
+        "PUT", "/control/secret",
+        boost::json::serialize(boost::json::object{{"id", id}, {"binary", base64_encode(bytes)}}));
 }
 
 void SecretsManagerPeer::put_denied_secret(std::string_view id) {
-    control("PUT", "/control/secret",
-            boost::json::serialize(boost::json::object{{"id", id}, {"string", "{}"}, {"deny", true}}));
+    control(
+        "PUT", "/control/secret",
+        boost::json::serialize(boost::json::object{{"id", id}, {"string", "{}"}, {"deny", true}}));
 }
 
 void SecretsManagerPeer::fail_next(int count, std::string_view type, int status) {

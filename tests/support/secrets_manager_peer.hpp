@@ -21,8 +21,8 @@ struct TestAwsCredentials {
 };
 
 struct SecretsManagerStats {
-    int requests = 0;  // GetSecretValue requests, signed or not
-    int served = 0;    // answered with a secret
+    int requests = 0;                   // GetSecretValue requests, signed or not
+    int served = 0;                     // answered with a secret
     std::map<std::string, int> errors;  // error type -> how many
 };
 
