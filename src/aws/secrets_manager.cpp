@@ -1,5 +1,6 @@
 #include "aws/secrets_manager.hpp"
 
+#include <algorithm>
 #include <random>
 #include <thread>
 

@@ -1,5 +1,6 @@
 #include "db/database_manager.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
