@@ -41,9 +41,10 @@ class ContainerProvider final : public CredentialProvider {
         // The URL itself is not repeated: its path names the task's credentials.
         const auto response = perform(request);
         if (!response) {
-            return failed("the container endpoint " + (response.error().timed_out
-                                                           ? std::string("timed out")
-                                                           : response.error().message));
+            return failed(response.error().timed_out
+                              ? std::string("the container endpoint timed out")
+                              : "the container endpoint could not be reached: " +
+                                    response.error().message);
         }
         if (response->status != 200) {
             std::string reason =

@@ -50,7 +50,13 @@ struct CredentialChain::State {
 
     domain::Expected<Credentials, CredentialsError> refresh_or_resolve(
         const std::optional<Credentials>& previous, CredentialProvider* previous_source);
-    domain::Expected<Credentials, CredentialsError> resolve_chain();
+    // A provider's answer from moments ago, used instead of asking it again.
+    struct KnownFailure {
+        CredentialProvider* provider;
+        ProviderFailure failure;
+    };
+    domain::Expected<Credentials, CredentialsError> resolve_chain(
+        std::optional<KnownFailure> known);
     void store(const Credentials& credentials, CredentialProvider* provider, bool refreshed);
 
     const config::EnvMap env;
@@ -96,8 +102,10 @@ domain::Expected<Credentials, CredentialsError> CredentialChain::State::refresh_
             store(*renewed, previous_source, true);
             return std::move(*renewed);
         }
-        const std::string reason = renewed ? "the new credentials have already expired"
-                                           : std::move(renewed.error().reason);
+        ProviderFailure failure =
+            renewed ? ProviderFailure{"the new credentials have already expired", true}
+                    : std::move(renewed.error());
+        const std::string& reason = failure.reason;
         if (now < *previous->expiration) {
             std::lock_guard lock(cache_mutex);
             next_refresh_attempt = now + options.retry_after_failed_refresh;
@@ -112,18 +120,25 @@ domain::Expected<Credentials, CredentialsError> CredentialChain::State::refresh_
             "AWS credentials from {} expired and could not be refreshed ({}); trying "
             "every source again",
             previous->provider, reason);
-        std::lock_guard lock(cache_mutex);
-        cached.reset();
-        source = nullptr;
+        {
+            std::lock_guard lock(cache_mutex);
+            cached.reset();
+            source = nullptr;
+        }
+        // That provider has just answered; asking it again would double every timeout.
+        return resolve_chain(KnownFailure{previous_source, std::move(failure)});
     }
-    return resolve_chain();
+    return resolve_chain(std::nullopt);
 }
 
-domain::Expected<Credentials, CredentialsError> CredentialChain::State::resolve_chain() {
+domain::Expected<Credentials, CredentialsError> CredentialChain::State::resolve_chain(
+    std::optional<KnownFailure> known) {
     std::string reasons;
     for (std::size_t i = 0; i < providers.size(); ++i) {
         CredentialProvider& provider = *providers[i];
-        auto result = provider.resolve();
+        const bool already_failed = known && known->provider == &provider;
+        auto result = already_failed ? ProviderResult(domain::unexpected(known->failure))
+                                     : provider.resolve();
         ProviderFailure failure;
         if (result) {
             if (!result->expiration || options.clock() < *result->expiration) {
