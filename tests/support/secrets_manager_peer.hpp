@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "support/child_environment.hpp"
-#include "support/node_server_process.hpp"
+#include "support/node_stand_in.hpp"
 
 namespace gateway::test {
 
@@ -60,7 +60,7 @@ class SecretsManagerPeer {
 
     std::string region_;
     TestAwsCredentials credentials_;
-    NodeServerProcess process_;
+    NodeStandIn process_;
 };
 
 // `bytes` in standard base64 with padding.

@@ -8,7 +8,7 @@
 //   node secrets-manager.mjs --region eu-west-1 --access-key-id AKID \
 //       --secret-access-key SECRET [--session-token TOKEN]
 //
-// Listens on 127.0.0.1 on a free port and prints "listening on 127.0.0.1:<port>".
+// Listens on 127.0.0.1 on a port the kernel picks and prints the port as its first line.
 // Control (no signature needed):
 //   PUT  /control/secret     {"id": name, "string": text | "binary": base64, "deny": bool}
 //                            stores a new version; answers {"ARN", "Name", "VersionId"}
@@ -339,7 +339,7 @@ const server = createServer((request, response) => {
 });
 
 server.listen(0, "127.0.0.1", () => {
-  process.stdout.write(`listening on 127.0.0.1:${server.address().port}\n`);
+  process.stdout.write(`${server.address().port}\n`);
 });
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
