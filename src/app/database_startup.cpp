@@ -45,7 +45,8 @@ bool initialize_database(db::DatabaseManager& database) {
     return run_to_completion(&initialize_on, database);
 }
 
-int run_migrate(const config::Settings& settings, std::vector<config::DatabaseSource> sources) {
+int run_migrate(const config::Settings& settings, std::vector<config::DatabaseSource> sources,
+                config::EnvMap environment) {
     config::DatabaseSettings database_settings = settings.database;
     database_settings.auto_migrate = true;  // the point of the command
     database_settings.fallback = config::FallbackPolicy::none;
@@ -55,7 +56,7 @@ int run_migrate(const config::Settings& settings, std::vector<config::DatabaseSo
                      "AWS_DB_HOST)\n");
         return 1;
     }
-    db::DatabaseManager database(database_settings, std::move(sources));
+    db::DatabaseManager database(database_settings, std::move(sources), std::move(environment));
     try {
         initialize_database(database);
     } catch (const std::exception& error) {
@@ -68,11 +69,12 @@ int run_migrate(const config::Settings& settings, std::vector<config::DatabaseSo
     return 0;
 }
 
-int run_check_db(const config::Settings& settings, std::vector<config::DatabaseSource> sources) {
+int run_check_db(const config::Settings& settings, std::vector<config::DatabaseSource> sources,
+                 config::EnvMap environment) {
     config::DatabaseSettings database_settings = settings.database;
     database_settings.auto_migrate = false;  // a check must not change the database
     database_settings.fallback = config::FallbackPolicy::memory;
-    db::DatabaseManager database(database_settings, std::move(sources));
+    db::DatabaseManager database(database_settings, std::move(sources), std::move(environment));
     db::HealthReport health;
     try {
         health = run_to_completion(&check_on, database);

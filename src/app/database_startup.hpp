@@ -12,9 +12,12 @@ namespace gateway::app {
 bool initialize_database(db::DatabaseManager& database);
 
 // `gateway-api migrate`: applies the migrations to the first reachable source.
-int run_migrate(const config::Settings& settings, std::vector<config::DatabaseSource> sources);
+// `environment` is where the AWS credential chain looks when a source needs it.
+int run_migrate(const config::Settings& settings, std::vector<config::DatabaseSource> sources,
+                config::EnvMap environment);
 
 // `gateway-api check-db`: prints connection info and health as JSON; 0 when healthy.
-int run_check_db(const config::Settings& settings, std::vector<config::DatabaseSource> sources);
+int run_check_db(const config::Settings& settings, std::vector<config::DatabaseSource> sources,
+                 config::EnvMap environment);
 
 }  // namespace gateway::app

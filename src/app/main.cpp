@@ -32,8 +32,8 @@ enum class Command { serve, migrate, check_db };
 int run(Command command) {
     gateway::config::Settings settings;
     std::vector<gateway::config::DatabaseSource> sources;
+    auto env = gateway::config::current_environment();
     try {
-        const auto env = gateway::config::current_environment();
         settings = gateway::config::parse_settings(env);
         sources = gateway::config::configured_database_sources(env);
     } catch (const gateway::config::ConfigError& error) {
@@ -44,13 +44,13 @@ int run(Command command) {
     switch (command) {
         case Command::serve:
             gateway::app::configure_logging(settings.log);
-            return gateway::app::serve(settings, std::move(sources));
+            return gateway::app::serve(settings, std::move(sources), std::move(env));
         case Command::migrate:
             gateway::app::configure_logging(settings.log, LogStream::standard_error);
-            return gateway::app::run_migrate(settings, std::move(sources));
+            return gateway::app::run_migrate(settings, std::move(sources), std::move(env));
         case Command::check_db:
             gateway::app::configure_logging(settings.log, LogStream::standard_error);
-            return gateway::app::run_check_db(settings, std::move(sources));
+            return gateway::app::run_check_db(settings, std::move(sources), std::move(env));
     }
     return 2;
 }

@@ -66,10 +66,11 @@ void on_hangup(asio::signal_set& hangups, db::DatabaseManager& database) {
 
 }  // namespace
 
-int serve(const config::Settings& settings, std::vector<config::DatabaseSource> sources) {
+int serve(const config::Settings& settings, std::vector<config::DatabaseSource> sources,
+          config::EnvMap environment) {
     const unsigned workers = worker_count(settings.server);
     const bool database_configured = !sources.empty();
-    db::DatabaseManager database(settings.database, std::move(sources));
+    db::DatabaseManager database(settings.database, std::move(sources), std::move(environment));
     bool using_primary = false;
     try {
         using_primary = initialize_database(database);

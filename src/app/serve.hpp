@@ -8,7 +8,9 @@
 
 namespace gateway::app {
 
-// Returns the process exit code: 0 after a graceful shutdown.
-int serve(const config::Settings& settings, std::vector<config::DatabaseSource> sources);
+// Returns the process exit code: 0 after a graceful shutdown. `environment` is where the
+// AWS credential chain looks when a source needs it.
+int serve(const config::Settings& settings, std::vector<config::DatabaseSource> sources,
+          config::EnvMap environment);
 
 }  // namespace gateway::app

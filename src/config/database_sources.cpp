@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "config/aws_db_env.hpp"
+#include "config/aws_endpoint_env.hpp"
 #include "config/database_url.hpp"
 #include "config/env_value.hpp"
 
@@ -47,8 +48,14 @@ std::optional<SecretsManagerSource> secrets_manager_source(const EnvMap& env) {
     auto secret_id = lookup(env, "AWS_DB_SECRET");
     if (!secret_id) secret_id = lookup(env, "AWS_SECRET_NAME");
     if (!secret_id) return std::nullopt;
-    SecretsManagerSource source{std::string(*secret_id), read_region(env)};
+    SecretsManagerSource source;
+    source.secret_id = std::string(*secret_id);
+    source.region = read_region(env);
     if (!source.region) source.region = region_from_arn(source.secret_id);
+    source.endpoint_url = read_aws_endpoint_override(env, "SECRETS_MANAGER");
+    if (const auto bundle = lookup(env, "AWS_CA_BUNDLE")) source.ca_bundle = std::string(*bundle);
+    source.fallback = read_aws_db_variables(env);
+    source.ssl = aws_ssl_parameters(env);
     return source;
 }
 

@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "config/aws_db_env.hpp"
 #include "config/connection_params.hpp"
 #include "config/settings.hpp"
 
@@ -18,11 +19,17 @@ struct DatabaseUrlSource {
     ConnectionParams params;
 };
 
-// Only where the secret lives: fetching it is network I/O, which this layer does not do.
+// Where the secret lives and what completes it; fetching it is network I/O, which this
+// layer does not do.
 struct SecretsManagerSource {
     static constexpr std::string_view kind = "AWS Secrets Manager";
     std::string secret_id;              // AWS_DB_SECRET, else AWS_SECRET_NAME; a name or ARN
     std::optional<std::string> region;  // AWS_REGION, AWS_DEFAULT_REGION, else the ARN's
+    // AWS_ENDPOINT_URL_SECRETS_MANAGER, else AWS_ENDPOINT_URL; nullopt: the regional one.
+    std::optional<std::string> endpoint_url;
+    std::optional<std::string> ca_bundle;  // AWS_CA_BUNDLE: PEM file for the endpoint's TLS
+    AwsDbVariables fallback;               // AWS_DB_*: the fields the secret lacks
+    std::vector<ConnectionParameter> ssl;  // AWS_REQUIRE_SSL / AWS_SSLROOTCERT
 };
 
 struct AwsDbSource {

@@ -46,11 +46,17 @@ struct ConnectionPool::Waiter {
 
 std::shared_ptr<ConnectionPool> ConnectionPool::create(std::string conninfo,
                                                        config::DatabaseSettings settings) {
+    return create(std::make_shared<FixedConninfo>(std::move(conninfo)), std::move(settings));
+}
+
+std::shared_ptr<ConnectionPool> ConnectionPool::create(std::shared_ptr<ConninfoSource> conninfo,
+                                                       config::DatabaseSettings settings) {
     return std::shared_ptr<ConnectionPool>(
         new ConnectionPool(std::move(conninfo), std::move(settings)));
 }
 
-ConnectionPool::ConnectionPool(std::string conninfo, config::DatabaseSettings settings)
+ConnectionPool::ConnectionPool(std::shared_ptr<ConninfoSource> conninfo,
+                               config::DatabaseSettings settings)
     : conninfo_(std::move(conninfo)), settings_(std::move(settings)) {}
 
 asio::awaitable<DbResult<PooledConnection>> ConnectionPool::acquire() {
@@ -93,8 +99,7 @@ asio::awaitable<DbResult<PooledConnection>> ConnectionPool::acquire(
             }
         }
 
-        auto opened = co_await PgConnection::connect(
-            executor, conninfo_, std::min(settings_.connect_timeout, time_left()));
+        auto opened = co_await open(executor, deadline);
         std::shared_ptr<Waiter> to_wake;
         std::unique_ptr<PgConnection> unwanted;
         {
@@ -116,6 +121,25 @@ asio::awaitable<DbResult<PooledConnection>> ConnectionPool::acquire(
         if (unwanted) co_return db_error(DbErrc::shutting_down, "the database pool is closed");
         (*opened)->set_echo(settings_.sql_echo);
         co_return PooledConnection(std::move(self), std::move(*opened));
+    }
+}
+
+asio::awaitable<DbResult<std::unique_ptr<PgConnection>>> ConnectionPool::open(
+    asio::any_io_executor executor, Clock::time_point deadline) {
+    for (;;) {
+        const auto target = conninfo_->current();
+        const auto left = std::max(
+            std::chrono::milliseconds(1),
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
+        auto opened = co_await PgConnection::connect(executor, target.conninfo,
+                                                     std::min(settings_.connect_timeout, left));
+        if (opened || !is_credentials_refusal(opened.error()) || Clock::now() >= deadline) {
+            co_return opened;
+        }
+        // Rotated credentials: the claim stays ours while the source fetches new ones.
+        if (!co_await conninfo_->renew_after_refusal(target.generation, deadline)) {
+            co_return opened;
+        }
     }
 }
 
@@ -170,7 +194,13 @@ asio::awaitable<DbResult<ConnectionPool::Claim>> ConnectionPool::claim(
 asio::awaitable<bool> ConnectionPool::still_good(PgConnection& conn,
                                                  std::chrono::milliseconds ping_limit) {
     const auto now = Clock::now();
-    if (expired(conn, now) || !conn.still_connected()) co_return false;
+    if (expired(conn, now)) co_return false;
+    if (!conn.still_connected()) {
+        // Found broken, like a failed pre-ping: counted the same way.
+        std::lock_guard lock(mutex_);
+        ++counters_.errors;
+        co_return false;
+    }
     if (!settings_.pool_pre_ping || now - conn.last_used() <= kPingAfterIdle) co_return true;
     conn.set_echo(false);  // SQL_ECHO is about the application's statements, not pings
     // Named first: g++ 12 rejects a braced list inside a co_await expression.

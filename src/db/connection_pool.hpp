@@ -16,6 +16,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "config/settings.hpp"
+#include "db/conninfo_source.hpp"
 #include "db/db_error.hpp"
 #include "db/pg_connection.hpp"
 
@@ -59,6 +60,11 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
     // `conninfo` may carry a password; it is kept only to open connections.
     static std::shared_ptr<ConnectionPool> create(std::string conninfo,
                                                   config::DatabaseSettings settings);
+    // Connections are opened with whatever `conninfo` holds at the time; when the server
+    // refuses its credentials, the source may renew them and the connect is tried again
+    // within the acquire's bound.
+    static std::shared_ptr<ConnectionPool> create(std::shared_ptr<ConninfoSource> conninfo,
+                                                  config::DatabaseSettings settings);
 
     // A healthy connection, or pool_exhausted after DB_POOL_TIMEOUT, connect_failed /
     // timeout when a new one cannot be opened, shutting_down after close(). A broken
@@ -92,8 +98,11 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
         std::unique_ptr<PgConnection> connection;
     };
 
-    ConnectionPool(std::string conninfo, config::DatabaseSettings settings);
+    ConnectionPool(std::shared_ptr<ConninfoSource> conninfo, config::DatabaseSettings settings);
     void release(std::unique_ptr<PgConnection> conn);
+    // Opens a connection by `deadline`, renewing refused credentials on the way.
+    boost::asio::awaitable<DbResult<std::unique_ptr<PgConnection>>> open(
+        boost::asio::any_io_executor executor, Clock::time_point deadline);
     boost::asio::awaitable<DbResult<Claim>> claim(boost::asio::any_io_executor executor,
                                                   std::chrono::milliseconds max_wait);
     // Young enough, and answering SELECT 1 if it sat idle for a while.
@@ -106,7 +115,7 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
     bool expired(const PgConnection& conn, Clock::time_point now) const;
     std::size_t max_connections() const { return settings_.pool_size + settings_.max_overflow; }
 
-    const std::string conninfo_;
+    const std::shared_ptr<ConninfoSource> conninfo_;
     const config::DatabaseSettings settings_;
     mutable std::mutex mutex_;
     // Everything below is guarded by mutex_.

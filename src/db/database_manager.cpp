@@ -1,11 +1,17 @@
 #include "db/database_manager.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/thread_pool.hpp>
+
+#include "aws/credential_chain.hpp"
+#include "aws/database_secret.hpp"
+#include "db/blocking_work.hpp"
 #include "db/migrations.hpp"
 #include "db/pg_connection.hpp"
 
@@ -35,6 +41,23 @@ config::ConnectionParams with_server_statement_timeout(config::ConnectionParams 
     return params;
 }
 
+// Connections name the service in pg_stat_activity unless the source chose a name.
+config::ConnectionParams with_application_name(config::ConnectionParams params) {
+    if (!config::find_parameter(params, "application_name")) {
+        config::set_parameter(params, "application_name", "gateway-api");
+    }
+    return params;
+}
+
+// Two threads: a start-up fetch and a renewal may overlap (SIGHUP during a rotation).
+constexpr std::size_t kBlockingThreads = 2;
+
+bool has_secrets_manager_source(const std::vector<config::DatabaseSource>& sources) {
+    return std::ranges::any_of(sources, [](const config::DatabaseSource& source) {
+        return std::holds_alternative<config::SecretsManagerSource>(source);
+    });
+}
+
 // The connection parameters of a source that carries them itself.
 std::optional<config::ConnectionParams> params_of(const config::DatabaseSource& source) {
     return std::visit(
@@ -58,8 +81,14 @@ boost::json::object pool_stats_json(const PoolStats& stats) {
 }
 
 DatabaseManager::DatabaseManager(config::DatabaseSettings settings,
-                                 std::vector<config::DatabaseSource> sources)
-    : settings_(std::move(settings)), sources_(std::move(sources)) {}
+                                 std::vector<config::DatabaseSource> sources,
+                                 config::EnvMap environment)
+    : settings_(std::move(settings)), sources_(std::move(sources)) {
+    if (has_secrets_manager_source(sources_)) {
+        blocking_ = std::make_unique<boost::asio::thread_pool>(kBlockingThreads);
+        aws_credentials_ = std::make_shared<aws::CredentialChain>(std::move(environment));
+    }
+}
 
 DatabaseManager::~DatabaseManager() {
     shutdown();
@@ -140,20 +169,58 @@ boost::asio::awaitable<std::shared_ptr<const Primary>> DatabaseManager::resolve(
     co_return nullptr;
 }
 
+boost::asio::awaitable<std::optional<config::ConnectionParams>> DatabaseManager::fetch_secret(
+    const config::SecretsManagerSource& source) {
+    const boost::asio::any_io_executor blocking = blocking_->get_executor();
+    // Named, not a temporary of the co_await expression (see run_blocking).
+    auto fetch = [&source, credentials = aws_credentials_] {
+        return aws::fetch_database_secret(source, *credentials);
+    };
+    auto result = co_await run_blocking(blocking, std::move(fetch));
+    auto& fetched = *result;
+    if (!fetched) {
+        spdlog::warn("database: source {} skipped: {}", source.kind, fetched.error().message);
+        co_return std::nullopt;
+    }
+    spdlog::info("database: source {}: read secret {} (version {}) signed with credentials from {}",
+                 source.kind, source.secret_id,
+                 fetched->version_id.empty() ? "unknown" : fetched->version_id,
+                 fetched->credentials_provider);
+    co_return with_application_name(std::move(fetched->params));
+}
+
+boost::asio::awaitable<std::optional<config::ConnectionParams>> DatabaseManager::connection_params(
+    const config::DatabaseSource& source) {
+    if (const auto* secret_source = std::get_if<config::SecretsManagerSource>(&source)) {
+        co_return co_await fetch_secret(*secret_source);
+    }
+    co_return with_application_name(*params_of(source));
+}
+
+std::shared_ptr<RenewableConninfo> DatabaseManager::renewable_conninfo(
+    const config::SecretsManagerSource& source, config::ConnectionParams initial) const {
+    // The fetch runs on blocking_'s threads and may outlive this call: it owns copies.
+    auto fetch = [source, credentials = aws_credentials_]()
+        -> domain::Expected<config::ConnectionParams, std::string> {
+        auto fetched = aws::fetch_database_secret(source, *credentials);
+        if (!fetched) return domain::unexpected(std::move(fetched.error().message));
+        return with_application_name(std::move(fetched->params));
+    };
+    auto render = [statement_timeout =
+                       settings_.statement_timeout](const config::ConnectionParams& params) {
+        return config::to_conninfo(with_server_statement_timeout(params, statement_timeout));
+    };
+    return RenewableConninfo::create(std::move(initial), std::move(fetch), std::move(render),
+                                     blocking_->get_executor(),
+                                     RenewableConninfo::Options{std::string(source.kind)});
+}
+
 boost::asio::awaitable<std::shared_ptr<const Primary>> DatabaseManager::try_source(
     boost::asio::any_io_executor executor, const config::DatabaseSource& source) {
     const std::string kind(config::source_kind(source));
-    auto params = params_of(source);
-    if (!params) {
-        spdlog::warn(
-            "database: source {} skipped: fetching secrets is not available in this "
-            "build",
-            kind);
-        co_return nullptr;
-    }
-    if (!config::find_parameter(*params, "application_name")) {
-        config::set_parameter(*params, "application_name", "gateway-api");
-    }
+    const auto* secret_source = std::get_if<config::SecretsManagerSource>(&source);
+    auto params = co_await connection_params(source);
+    if (!params) co_return nullptr;
     const std::string description = config::describe_for_log(*params);
     const std::string conninfo = config::to_conninfo(*params);
 
@@ -183,9 +250,15 @@ boost::asio::awaitable<std::shared_ptr<const Primary>> DatabaseManager::try_sour
     }
 
     auto primary = std::make_shared<Primary>();
-    primary->pool = ConnectionPool::create(
-        config::to_conninfo(with_server_statement_timeout(*params, settings_.statement_timeout)),
-        settings_);
+    if (secret_source != nullptr) {
+        auto renewable = renewable_conninfo(*secret_source, *params);
+        primary->pool = ConnectionPool::create(renewable, settings_);
+        primary->renewable = std::move(renewable);
+    } else {
+        primary->pool = ConnectionPool::create(config::to_conninfo(with_server_statement_timeout(
+                                                   *params, settings_.statement_timeout)),
+                                               settings_);
+    }
     primary->source = kind;
     primary->description = description;
     primary->host = params->host;
@@ -240,11 +313,21 @@ boost::json::object DatabaseManager::connection_info() const {
     info["using_primary"] = current != nullptr;
     if (!current) return info;
     info["source"] = current->source;
-    info["url"] = current->description;
-    info["host"] = current->host;
-    info["port"] = current->port;
-    info["database"] = current->database;
-    info["user"] = current->user;
+    if (current->renewable) {
+        // After a rotation the pool connects with what the source gave last.
+        const auto params = current->renewable->params();
+        info["url"] = config::describe_for_log(params);
+        info["host"] = params.host;
+        info["port"] = params.port;
+        info["database"] = params.dbname;
+        info["user"] = params.user;
+    } else {
+        info["url"] = current->description;
+        info["host"] = current->host;
+        info["port"] = current->port;
+        info["database"] = current->database;
+        info["user"] = current->user;
+    }
     info["ssl"] = current->ssl;
     info["pool"] = pool_stats_json(current->pool->stats());
     return info;
@@ -252,6 +335,11 @@ boost::json::object DatabaseManager::connection_info() const {
 
 void DatabaseManager::shutdown() {
     if (auto current = primary()) current->pool->close();
+    if (blocking_) {
+        // Queued fetches are dropped; one under way ends within its own timeouts.
+        blocking_->stop();
+        blocking_->join();
+    }
 }
 
 }  // namespace gateway::db

@@ -20,6 +20,15 @@
 #include "config/settings.hpp"
 #include "db/connection_pool.hpp"
 #include "db/db_error.hpp"
+#include "db/renewable_conninfo.hpp"
+
+namespace boost::asio {
+class thread_pool;
+}
+
+namespace gateway::aws {
+class CredentialChain;
+}
 
 namespace gateway::db {
 
@@ -33,6 +42,9 @@ struct Primary {
     std::string database;
     std::string user;
     bool ssl = false;
+    // Set for credentials that can be fetched again (Secrets Manager): what the pool
+    // connects with now, which may differ from the fields above after a rotation.
+    std::shared_ptr<const RenewableConninfo> renewable;
 };
 
 // One health probe's outcome; the api layer turns it into the /health body.
@@ -51,8 +63,14 @@ boost::json::object pool_stats_json(const PoolStats& stats);
 
 class DatabaseManager {
   public:
-    DatabaseManager(config::DatabaseSettings settings, std::vector<config::DatabaseSource> sources);
+    // `environment` is where the AWS credential chain looks (AWS_ACCESS_KEY_ID, profiles,
+    // container and web identity variables); it is only read when a Secrets Manager
+    // source is configured.
+    DatabaseManager(config::DatabaseSettings settings, std::vector<config::DatabaseSource> sources,
+                    config::EnvMap environment);
     ~DatabaseManager();
+    DatabaseManager(const DatabaseManager&) = delete;
+    DatabaseManager& operator=(const DatabaseManager&) = delete;
 
     // Tries each source in order. Returns true when a primary is in use; false when
     // the service runs on memory (no source configured or none passed). Throws
@@ -73,7 +91,8 @@ class DatabaseManager {
     // type, using_primary, source, host, port, database, user, ssl, pool figures.
     boost::json::object connection_info() const;
 
-    // Closes the pool: idle connections now, busy ones as they come back.
+    // Closes the pool: idle connections now, busy ones as they come back. Stops the
+    // blocking-work threads, after the call they are running (if any) has returned.
     void shutdown();
 
     const config::DatabaseSettings& settings() const { return settings_; }
@@ -84,10 +103,24 @@ class DatabaseManager {
         boost::asio::any_io_executor executor);
     boost::asio::awaitable<std::shared_ptr<const Primary>> try_source(
         boost::asio::any_io_executor executor, const config::DatabaseSource& source);
+    // The source's connection parameters; nullopt (after a log line) when it is skipped.
+    boost::asio::awaitable<std::optional<config::ConnectionParams>> connection_params(
+        const config::DatabaseSource& source);
+    // The secret's connection parameters, fetched off the event loop; nullopt (after one
+    // log line saying why) when the source must be skipped.
+    boost::asio::awaitable<std::optional<config::ConnectionParams>> fetch_secret(
+        const config::SecretsManagerSource& source);
+    // The pool's way to fetch the secret again when the server refuses its credentials.
+    std::shared_ptr<RenewableConninfo> renewable_conninfo(
+        const config::SecretsManagerSource& source, config::ConnectionParams initial) const;
     void install(std::shared_ptr<const Primary> primary);
 
     const config::DatabaseSettings settings_;
     const std::vector<config::DatabaseSource> sources_;
+    // Only with a Secrets Manager source: a few threads for its blocking HTTPS calls, so
+    // that they never hold up an event loop, and the credentials that sign them.
+    std::unique_ptr<boost::asio::thread_pool> blocking_;
+    std::shared_ptr<aws::CredentialChain> aws_credentials_;
     // A plain mutex rather than std::atomic<std::shared_ptr>: libstdc++ 12 releases that
     // one's internal lock with relaxed ordering, which ThreadSanitizer rightly flags.
     mutable std::mutex primary_mutex_;

@@ -15,18 +15,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-// libpq prints notices to stderr by default; route them to the log instead.
-void log_notice(void* /*unused*/, const PGresult* notice) {
-    const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
-    const char* text = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
-    if (text == nullptr) return;
-    if (severity != nullptr && std::string_view(severity) == "WARNING") {
-        spdlog::warn("database warning: {}", text);
-    } else {
-        spdlog::debug("database notice: {}", text);
-    }
-}
-
 DbError connect_error(PGconn* conn) {
     auto message = clean_libpq_message(PQerrorMessage(conn), PQpass(conn) ? PQpass(conn) : "");
     return DbError{
@@ -55,6 +43,23 @@ bool conninfo_parses(const std::string& conninfo) {
 
 PgConnection::PgConnection(PGconn* conn) : conn_(conn) {}
 
+// libpq prints notices to stderr by default; route them to the log instead. An error the
+// server sends while no command runs reaches here too: a FATAL is the server saying why
+// it is about to close the connection (pg_terminate_backend, shutdown), and from then on
+// the connection is broken even if the end of file behind it has not been read yet.
+void PgConnection::on_notice(void* self, const PGresult* notice) {
+    const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+    const char* text = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
+    const std::string_view level = severity != nullptr ? severity : "";
+    if (level == "FATAL" || level == "PANIC") static_cast<PgConnection*>(self)->broken_ = true;
+    if (text == nullptr) return;
+    if (level == "WARNING") {
+        spdlog::warn("database warning: {}", text);
+    } else {
+        spdlog::debug("database notice: {}", text);
+    }
+}
+
 PgConnection::~PgConnection() {
     if (conn_ != nullptr) PQfinish(conn_);
 }
@@ -77,7 +82,7 @@ asio::awaitable<DbResult<std::unique_ptr<PgConnection>>> PgConnection::connect(
     // Verbose errors carry the server's SQLSTATE ("FATAL:  28P01: ..."), which
     // clean_libpq_message splits out; back to the default once connected.
     PQsetErrorVerbosity(raw, PQERRORS_VERBOSE);
-    PQsetNoticeReceiver(raw, &log_notice, nullptr);
+    PQsetNoticeReceiver(raw, &PgConnection::on_notice, connection.get());
     if (PQstatus(raw) == CONNECTION_BAD) co_return domain::unexpected(connect_error(raw));
 
     // libpq's contract: before the first PQconnectPoll, act as if it asked for writing.
@@ -111,7 +116,14 @@ bool PgConnection::broken() const {
 
 bool PgConnection::still_connected() {
     if (broken()) return false;
-    if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) broken_ = true;
+    if (PQconsumeInput(conn_) == 0) {
+        broken_ = true;
+    } else {
+        // Parses what arrived: a terminated backend's FATAL goes to on_notice, which
+        // marks the connection broken before a statement is sent into a closed socket.
+        (void)PQisBusy(conn_);
+    }
+    if (PQstatus(conn_) != CONNECTION_OK) broken_ = true;
     return !broken_;
 }
 

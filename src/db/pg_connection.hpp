@@ -73,6 +73,8 @@ class PgConnection {
     // socket_wait.hpp), so a connection has no executor of its own: each operation
     // runs on the executor of the coroutine that calls it.
     explicit PgConnection(PGconn* conn);
+    // libpq's notice receiver; `self` is the PgConnection.
+    static void on_notice(void* self, const PGresult* notice);
 
     struct Bound {
         Clock::time_point deadline;

@@ -159,13 +159,17 @@ TEST_F(SourcePriorityTest, NoReachableSourceMeansMemoryWithinOneConnectTimeoutPe
     const Environment env{{"DATABASE_URL", loopback_url(url_host.port())},
                           {"AWS_SECRET_NAME", "gateway/db"},
                           {"AWS_REGION", "eu-west-1"},
+                          // No credentials anywhere, and none sought from a metadata
+                          // endpoint off this machine: the secret cannot be fetched.
+                          {"AWS_EC2_METADATA_DISABLED", "true"},
                           {"AWS_DB_HOST", "127.0.0.1"},
                           {"AWS_DB_PORT", std::to_string(aws_host.port())},
                           {"AWS_DB_USER", "nobody"},
                           {"AWS_DB_PASSWORD", "not-the-password"},
                           {"DB_CONNECT_TIMEOUT", "1"}};
 
-    // Two sources that never answer, one connect timeout each; Secrets Manager is skipped.
+    // Two sources that never answer, one connect timeout each; Secrets Manager is skipped
+    // for want of credentials.
     const auto started = Clock::now();
     ServerProcess server(env);
     EXPECT_LT(Clock::now() - started, 2 * 1s + kStartSlack);
