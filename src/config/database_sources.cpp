@@ -59,6 +59,46 @@ std::optional<SecretsManagerSource> secrets_manager_source(const EnvMap& env) {
     return source;
 }
 
+// RDS endpoints name their region: <instance>.<id>.<region>.rds.amazonaws.com(.cn).
+std::optional<std::string> region_from_rds_host(std::string_view host) {
+    for (const std::string_view suffix : {".rds.amazonaws.com", ".rds.amazonaws.com.cn"}) {
+        if (!host.ends_with(suffix)) continue;
+        host.remove_suffix(suffix.size());
+        const auto dot = host.rfind('.');
+        if (dot == std::string_view::npos) return std::nullopt;
+        const auto region = host.substr(dot + 1);
+        if (!is_region_name(region)) return std::nullopt;
+        return std::string(region);
+    }
+    return std::nullopt;
+}
+
+// Reads AWS_DB_IAM_AUTH and, when it is on, makes `params` fit for token logins: a
+// user is required, a password is refused (the token replaces it), and TLS is at least
+// required, as RDS insists for IAM logins and as a token must never cross in clear.
+std::optional<IamAuthentication> iam_authentication(const EnvMap& env, ConnectionParams& params) {
+    if (!read_boolean(env, "AWS_DB_IAM_AUTH").value_or(false)) return std::nullopt;
+    if (params.user.empty()) {
+        throw ConfigError("AWS_DB_USER",
+                          "required with AWS_DB_IAM_AUTH=true (the database user "
+                          "the IAM token logs in as)");
+    }
+    if (!params.password.empty()) {
+        throw ConfigError("AWS_DB_PASSWORD",
+                          "must not be set with AWS_DB_IAM_AUTH=true: the password of every "
+                          "connection is an IAM auth token");
+    }
+    auto region = read_region(env);
+    if (!region) region = region_from_rds_host(params.host);
+    if (!region) {
+        throw ConfigError("AWS_DB_IAM_AUTH",
+                          "needs AWS_REGION (or an RDS host name that names its region) to sign "
+                          "auth tokens");
+    }
+    if (!find_parameter(params, "sslmode")) set_parameter(params, "sslmode", "require");
+    return IamAuthentication{std::move(*region)};
+}
+
 }  // namespace
 
 std::string_view source_kind(const DatabaseSource& source) {
@@ -72,7 +112,8 @@ std::vector<DatabaseSource> configured_database_sources(const EnvMap& env) {
     }
     if (auto secret = secrets_manager_source(env)) sources.emplace_back(std::move(*secret));
     if (auto params = aws_db_connection_params(env)) {
-        sources.emplace_back(AwsDbSource{std::move(*params)});
+        auto iam = iam_authentication(env, *params);
+        sources.emplace_back(AwsDbSource{std::move(*params), std::move(iam)});
     }
     return sources;
 }

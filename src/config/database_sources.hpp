@@ -32,9 +32,16 @@ struct SecretsManagerSource {
     std::vector<ConnectionParameter> ssl;  // AWS_REQUIRE_SSL / AWS_SSLROOTCERT
 };
 
+// AWS_DB_IAM_AUTH=true: the password of every new connection is an RDS IAM auth token
+// signed with credentials from the AWS credential chain.
+struct IamAuthentication {
+    std::string region;  // the database's: AWS_REGION, AWS_DEFAULT_REGION, else its host name's
+};
+
 struct AwsDbSource {
     static constexpr std::string_view kind = "AWS_DB_*";
-    ConnectionParams params;
+    ConnectionParams params;  // with IAM authentication: no password, TLS at least required
+    std::optional<IamAuthentication> iam;
 };
 
 using DatabaseSource = std::variant<DatabaseUrlSource, SecretsManagerSource, AwsDbSource>;

@@ -12,6 +12,7 @@
 #include "aws/credential_chain.hpp"
 #include "aws/database_secret.hpp"
 #include "db/blocking_work.hpp"
+#include "db/iam_token_conninfo.hpp"
 #include "db/migrations.hpp"
 #include "db/pg_connection.hpp"
 
@@ -52,10 +53,20 @@ config::ConnectionParams with_application_name(config::ConnectionParams params) 
 // Two threads: a start-up fetch and a renewal may overlap (SIGHUP during a rotation).
 constexpr std::size_t kBlockingThreads = 2;
 
-bool has_secrets_manager_source(const std::vector<config::DatabaseSource>& sources) {
+// Sources that call AWS: Secrets Manager, and AWS_DB_* with IAM auth tokens.
+bool needs_aws(const std::vector<config::DatabaseSource>& sources) {
     return std::ranges::any_of(sources, [](const config::DatabaseSource& source) {
-        return std::holds_alternative<config::SecretsManagerSource>(source);
+        if (std::holds_alternative<config::SecretsManagerSource>(source)) return true;
+        const auto* aws_db = std::get_if<config::AwsDbSource>(&source);
+        return aws_db != nullptr && aws_db->iam.has_value();
     });
+}
+
+// The chain's answer as one clause for a log line.
+domain::Expected<aws::Credentials, std::string> fetch_credentials(aws::CredentialChain& chain) {
+    auto credentials = chain.get();
+    if (!credentials) return domain::unexpected(std::move(credentials.error().message));
+    return std::move(*credentials);
 }
 
 // The connection parameters of a source that carries them itself.
@@ -84,7 +95,7 @@ DatabaseManager::DatabaseManager(config::DatabaseSettings settings,
                                  std::vector<config::DatabaseSource> sources,
                                  config::EnvMap environment)
     : settings_(std::move(settings)), sources_(std::move(sources)) {
-    if (has_secrets_manager_source(sources_)) {
+    if (needs_aws(sources_)) {
         blocking_ = std::make_unique<boost::asio::thread_pool>(kBlockingThreads);
         aws_credentials_ = std::make_shared<aws::CredentialChain>(std::move(environment));
     }
@@ -215,6 +226,29 @@ std::shared_ptr<RenewableConninfo> DatabaseManager::renewable_conninfo(
                                      RenewableConninfo::Options{std::string(source.kind)});
 }
 
+boost::asio::awaitable<std::shared_ptr<IamTokenConninfo>> DatabaseManager::iam_conninfo(
+    const config::IamAuthentication& iam, const config::ConnectionParams& params) {
+    const boost::asio::any_io_executor blocking = blocking_->get_executor();
+    // Named, not a temporary of the co_await expression (see run_blocking).
+    auto fetch = [credentials = aws_credentials_] { return fetch_credentials(*credentials); };
+    auto initial = co_await run_blocking(blocking, fetch);
+    if (!*initial) {
+        spdlog::warn("database: source {} skipped: no AWS credentials to sign IAM auth tokens: {}",
+                     config::AwsDbSource::kind, initial->error());
+        co_return nullptr;
+    }
+    spdlog::info(
+        "database: source {} logs in with IAM auth tokens for region {}, signed with "
+        "credentials from {}",
+        config::AwsDbSource::kind, iam.region, (*initial)->provider);
+    auto render = [statement_timeout =
+                       settings_.statement_timeout](const config::ConnectionParams& with_token) {
+        return config::to_conninfo(with_server_statement_timeout(with_token, statement_timeout));
+    };
+    co_return IamTokenConninfo::create(params, iam.region, std::move(**initial), std::move(fetch),
+                                       std::move(render), blocking, {});
+}
+
 boost::asio::awaitable<std::shared_ptr<const Primary>> DatabaseManager::try_source(
     boost::asio::any_io_executor executor, const config::DatabaseSource& source) {
     const std::string kind(config::source_kind(source));
@@ -222,7 +256,12 @@ boost::asio::awaitable<std::shared_ptr<const Primary>> DatabaseManager::try_sour
     auto params = co_await connection_params(source);
     if (!params) co_return nullptr;
     const std::string description = config::describe_for_log(*params);
-    const std::string conninfo = config::to_conninfo(*params);
+    std::shared_ptr<IamTokenConninfo> iam;
+    if (const auto* aws_db = std::get_if<config::AwsDbSource>(&source); aws_db && aws_db->iam) {
+        iam = co_await iam_conninfo(*aws_db->iam, *params);
+        if (!iam) co_return nullptr;
+    }
+    const std::string conninfo = iam ? iam->current().conninfo : config::to_conninfo(*params);
 
     const auto started = Clock::now();
     auto connection = co_await PgConnection::connect(executor, conninfo, settings_.connect_timeout);
@@ -250,7 +289,9 @@ boost::asio::awaitable<std::shared_ptr<const Primary>> DatabaseManager::try_sour
     }
 
     auto primary = std::make_shared<Primary>();
-    if (secret_source != nullptr) {
+    if (iam) {
+        primary->pool = ConnectionPool::create(std::move(iam), settings_);
+    } else if (secret_source != nullptr) {
         auto renewable = renewable_conninfo(*secret_source, *params);
         primary->pool = ConnectionPool::create(renewable, settings_);
         primary->renewable = std::move(renewable);

@@ -20,6 +20,7 @@
 #include "config/settings.hpp"
 #include "db/connection_pool.hpp"
 #include "db/db_error.hpp"
+#include "db/iam_token_conninfo.hpp"
 #include "db/renewable_conninfo.hpp"
 
 namespace boost::asio {
@@ -113,12 +114,16 @@ class DatabaseManager {
     // The pool's way to fetch the secret again when the server refuses its credentials.
     std::shared_ptr<RenewableConninfo> renewable_conninfo(
         const config::SecretsManagerSource& source, config::ConnectionParams initial) const;
+    // AWS_DB_IAM_AUTH: credentials fetched off the event loop, then a token per
+    // connection; null (after one log line saying why) when there are no credentials.
+    boost::asio::awaitable<std::shared_ptr<IamTokenConninfo>> iam_conninfo(
+        const config::IamAuthentication& iam, const config::ConnectionParams& params);
     void install(std::shared_ptr<const Primary> primary);
 
     const config::DatabaseSettings settings_;
     const std::vector<config::DatabaseSource> sources_;
-    // Only with a Secrets Manager source: a few threads for its blocking HTTPS calls, so
-    // that they never hold up an event loop, and the credentials that sign them.
+    // Only with a source that calls AWS (Secrets Manager, IAM auth): a few threads for the
+    // blocking HTTPS calls, so that they never hold up an event loop, and the credentials.
     std::unique_ptr<boost::asio::thread_pool> blocking_;
     std::shared_ptr<aws::CredentialChain> aws_credentials_;
     // A plain mutex rather than std::atomic<std::shared_ptr>: libstdc++ 12 releases that

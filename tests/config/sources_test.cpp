@@ -175,6 +175,59 @@ TEST(AwsDbSource, MalformedVariablesNameThemselves) {
     }
 }
 
+TEST(AwsDbSource, IamAuthNeedsAUserARegionAndNoPassword) {
+    const EnvMap base{{"AWS_DB_HOST", "mydb.abc123.eu-west-1.rds.amazonaws.com"},
+                      {"AWS_DB_USER", "iam_user"},
+                      {"AWS_DB_IAM_AUTH", "true"}};
+    {
+        const auto sources = configured_database_sources(base);
+        ASSERT_EQ(sources.size(), 1u);
+        const auto& source = std::get<AwsDbSource>(sources[0]);
+        ASSERT_TRUE(source.iam);
+        EXPECT_EQ(source.iam->region, "eu-west-1");  // from the RDS host name
+        EXPECT_EQ(find_parameter(source.params, "sslmode"), "require");
+        EXPECT_TRUE(source.params.password.empty());
+    }
+    {
+        EnvMap env = base;
+        env["AWS_REGION"] = "us-east-2";
+        env["AWS_REQUIRE_SSL"] = "true";
+        env["AWS_SSLROOTCERT"] = "/etc/ssl/rds-global-bundle.pem";
+        const auto sources = configured_database_sources(env);
+        const auto& source = std::get<AwsDbSource>(sources.at(0));
+        ASSERT_TRUE(source.iam);
+        EXPECT_EQ(source.iam->region, "us-east-2");
+        EXPECT_EQ(find_parameter(source.params, "sslmode"), "verify-full");
+    }
+    {
+        EnvMap env = base;
+        env["AWS_DB_IAM_AUTH"] = "false";
+        const auto sources = configured_database_sources(env);
+        EXPECT_FALSE(std::get<AwsDbSource>(sources.at(0)).iam);
+    }
+    struct Case {
+        std::string set, value, erase, variable;
+    };
+    const std::vector<Case> refused{
+        {"AWS_DB_PASSWORD", "secret", "", "AWS_DB_PASSWORD"},
+        {"AWS_DB_HOST", "db.internal", "", "AWS_DB_IAM_AUTH"},  // no region anywhere
+        {"AWS_DB_IAM_AUTH", "yes please", "", "AWS_DB_IAM_AUTH"},
+        {"", "", "AWS_DB_USER", "AWS_DB_USER"},
+    };
+    for (const auto& c : refused) {
+        EnvMap env = base;
+        if (!c.set.empty()) env[c.set] = c.value;
+        if (!c.erase.empty()) env.erase(c.erase);
+        try {
+            configured_database_sources(env);
+            ADD_FAILURE() << "accepted " << c.set << c.erase;
+        } catch (const ConfigError& error) {
+            EXPECT_EQ(error.variable(), c.variable);
+            EXPECT_EQ(std::string(error.what()).find("secret"), std::string::npos);
+        }
+    }
+}
+
 TEST(AwsDbSource, VariablesAreValidatedEvenWithoutHostForTheSecretSource) {
     EXPECT_THROW(configured_database_sources({{"AWS_DB_SECRET", "s"}, {"AWS_DB_PORT", "x"}}),
                  ConfigError);
