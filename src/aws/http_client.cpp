@@ -1,5 +1,7 @@
 #include "aws/http_client.hpp"
 
+#include "domain/ascii_space.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <memory>
@@ -29,16 +31,6 @@ std::size_t append_body(char* data, std::size_t size, std::size_t count, void* u
     return size * count;
 }
 
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
-
 // Called once per header line, status lines included; a redirect or a 100 Continue
 // starts a new set, so a status line clears what came before.
 std::size_t append_header(char* data, std::size_t size, std::size_t count, void* user) {
@@ -50,10 +42,11 @@ std::size_t append_header(char* data, std::size_t size, std::size_t count, void*
     }
     const auto colon = line.find(':');
     if (colon == std::string_view::npos) return size * count;
-    std::string name(trim(line.substr(0, colon)));
+    std::string name(domain::trim_ascii_space(line.substr(0, colon)));
     std::transform(name.begin(), name.end(), name.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    headers.emplace_back(std::move(name), std::string(trim(line.substr(colon + 1))));
+    headers.emplace_back(std::move(name),
+                         std::string(domain::trim_ascii_space(line.substr(colon + 1))));
     return size * count;
 }
 

@@ -5,9 +5,11 @@
 #include <algorithm>
 
 #include "aws/credential_provider.hpp"
+
 #include "aws/http_client.hpp"
 #include "aws/metadata_credentials_json.hpp"
 #include "config/env_value.hpp"
+#include "domain/ascii_space.hpp"
 
 namespace gateway::aws {
 namespace {
@@ -20,12 +22,6 @@ constexpr std::string_view kTtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
 constexpr std::string_view kTokenHeader = "X-aws-ec2-metadata-token";
 // The longest lifetime IMDS grants a session token, as the SDKs ask for.
 constexpr std::chrono::seconds kTokenTtl{21600};
-
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return {};
-    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-}
 
 // Role names hold [A-Za-z0-9+=,.@_-]; anything else is escaped rather than trusted.
 std::string path_segment(std::string_view role) {
@@ -69,7 +65,8 @@ class InstanceMetadataProvider final : public CredentialProvider {
         }
         // One role per instance profile; the listing ends with a newline.
         const std::string_view listing = roles->body;
-        const std::string_view role = trim(listing.substr(0, listing.find('\n')));
+        const std::string_view role =
+            domain::trim_ascii_space(listing.substr(0, listing.find('\n')));
         if (role.empty()) return failed("no IAM role is attached to the instance");
 
         const auto document = get(base, std::string(kRolesPath) + path_segment(role));
@@ -152,7 +149,7 @@ class InstanceMetadataProvider final : public CredentialProvider {
             }
             return domain::unexpected(std::move(reason));
         }
-        const std::string_view token = trim(response->body);
+        const std::string_view token = domain::trim_ascii_space(response->body);
         if (token.empty() || token.find_first_of("\r\n") != std::string_view::npos) {
             return domain::unexpected(base + " sent an unusable IMDSv2 session token");
         }

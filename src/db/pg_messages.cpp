@@ -1,5 +1,7 @@
 #include "db/pg_messages.hpp"
 
+#include "domain/ascii_space.hpp"
+
 #include <cctype>
 #include <string>
 
@@ -8,16 +10,6 @@ namespace gateway::db {
 namespace {
 
 constexpr std::string_view kMask = "********";
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
 
 bool is_sqlstate(std::string_view text) {
     if (text.size() != 5) return false;
@@ -64,7 +56,7 @@ LibpqMessage clean_libpq_message(std::string_view raw, std::string_view password
     std::string text;
     while (!raw.empty()) {
         const auto end = raw.find('\n');
-        const auto line = trim(raw.substr(0, end));
+        const auto line = domain::trim_ascii_space(raw.substr(0, end));
         raw = end == std::string_view::npos ? std::string_view{} : raw.substr(end + 1);
         // Source locations inside the server help nobody reading a 503.
         if (line.empty() || line.starts_with("LOCATION:")) continue;
