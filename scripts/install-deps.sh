@@ -9,7 +9,7 @@ packages=(
   libssl-dev libspdlog-dev libfmt-dev libpq-dev libcurl4-openssl-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev curl postgresql-15 openssl nodejs npm)
+  packages+=(libgtest-dev curl postgresql-15 openssl)
 fi
 
 missing=()
@@ -18,6 +18,11 @@ for package in "${packages[@]}"; do
     missing+=("$package")
   fi
 done
+# The AWS tests run Node scripts: any Node.js with npm will do (one installed from another
+# source ships its own npm, which Debian's npm package would conflict with).
+if [[ "${1:-}" == "--test" ]] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "Installing: ${missing[*]}"

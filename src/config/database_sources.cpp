@@ -114,6 +114,9 @@ std::vector<DatabaseSource> configured_database_sources(const EnvMap& env) {
     if (auto params = aws_db_connection_params(env)) {
         auto iam = iam_authentication(env, *params);
         sources.emplace_back(AwsDbSource{std::move(*params), std::move(iam)});
+    } else if (read_boolean(env, "AWS_DB_IAM_AUTH").value_or(false)) {
+        // IAM auth belongs to the AWS_DB_* source; on its own it would silently do nothing.
+        throw ConfigError("AWS_DB_IAM_AUTH", "needs AWS_DB_HOST (and AWS_DB_USER)");
     }
     return sources;
 }

@@ -52,11 +52,11 @@ struct DatabaseSettings {
     unsigned max_overflow = 10;                     // DB_MAX_OVERFLOW
     std::chrono::milliseconds pool_timeout{30000};  // DB_POOL_TIMEOUT (seconds, fractions)
     std::chrono::seconds pool_recycle{1800};        // DB_POOL_RECYCLE; 0 = never
-    bool pool_pre_ping = true;
+    bool pool_pre_ping = true;                      // DB_POOL_PRE_PING
     // How long a connection beyond pool_size may sit idle before it is closed. SQLAlchemy
     // closes it at once; under steady load that opens and closes a connection (TCP,
     // SCRAM, a backend fork) for nearly every request, so a short grace keeps it.
-    std::chrono::milliseconds overflow_idle_timeout{2000};  // DB_POOL_PRE_PING
+    std::chrono::milliseconds overflow_idle_timeout{2000};  // not configurable
     std::chrono::milliseconds connect_timeout{5000};  // DB_CONNECT_TIMEOUT (seconds, fractions)
     // Bounds each statement, so a stalled database gives a 503, not a hung request.
     std::chrono::milliseconds statement_timeout{5000};  // DB_STATEMENT_TIMEOUT (seconds, fractions)

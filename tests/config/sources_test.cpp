@@ -213,6 +213,7 @@ TEST(AwsDbSource, IamAuthNeedsAUserARegionAndNoPassword) {
         {"AWS_DB_HOST", "db.internal", "", "AWS_DB_IAM_AUTH"},  // no region anywhere
         {"AWS_DB_IAM_AUTH", "yes please", "", "AWS_DB_IAM_AUTH"},
         {"", "", "AWS_DB_USER", "AWS_DB_USER"},
+        {"", "", "AWS_DB_HOST", "AWS_DB_IAM_AUTH"},  // IAM auth without the source it serves
     };
     for (const auto& c : refused) {
         EnvMap env = base;
