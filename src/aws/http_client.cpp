@@ -67,7 +67,8 @@ domain::Expected<HttpResponse, HttpError> perform(const HttpRequest& request) {
 
     std::unique_ptr<curl_slist, SlistDeleter> header_list;
     for (const auto& [name, value] : request.headers) {
-        const std::string line = name + ": " + value;
+        std::string line = name;
+        line.append(": ").append(value);
         curl_slist* extended = curl_slist_append(header_list.get(), line.c_str());
         if (extended == nullptr) return domain::unexpected(HttpError{"out of memory"});
         (void)header_list.release();

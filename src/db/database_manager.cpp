@@ -94,7 +94,7 @@ boost::json::object pool_stats_json(const PoolStats& stats) {
 DatabaseManager::DatabaseManager(config::DatabaseSettings settings,
                                  std::vector<config::DatabaseSource> sources,
                                  config::EnvMap environment)
-    : settings_(std::move(settings)), sources_(std::move(sources)) {
+    : settings_(settings), sources_(std::move(sources)) {
     if (needs_aws(sources_)) {
         blocking_ = std::make_unique<boost::asio::thread_pool>(kBlockingThreads);
         aws_credentials_ = std::make_shared<aws::CredentialChain>(std::move(environment));
