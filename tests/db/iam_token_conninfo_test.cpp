@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <mutex>
 #include <optional>
 
@@ -51,6 +52,7 @@ class IamTokenConninfoTest : public ::testing::Test {
         };
         auto fetch = [this]() -> domain::Expected<aws::Credentials, std::string> {
             ++fetches_;
+            if (held_) released_.wait();
             std::lock_guard lock(clock_mutex_);
             return next_;
         };
@@ -92,6 +94,10 @@ class IamTokenConninfoTest : public ::testing::Test {
     SystemClock::time_point now_ = SystemClock::time_point{} + std::chrono::seconds(1'795'780'800);
     domain::Expected<aws::Credentials, std::string> next_ = credentials("AKIDNEXT", std::nullopt);
     std::atomic<int> fetches_{0};
+    // A held fetch waits until the test lets it go, so the test sees the moment before.
+    std::atomic<bool> held_{false};
+    std::promise<void> release_;
+    std::shared_future<void> released_ = release_.get_future().share();
     asio::io_context io_;
     asio::thread_pool blocking_{1};
 };
@@ -118,8 +124,12 @@ TEST_F(IamTokenConninfoTest, ExpiringCredentialsAreRefreshedInTheBackgroundOnce)
     EXPECT_EQ(fetches_, 0);
     advance(6min);  // four minutes left: inside the refresh window
     next_ = credentials("AKIDNEW", now_ + 1h);
-    // The token of this moment is still signed with the old, valid credentials.
+    held_ = true;
+    // The token of this moment is still signed with the old, valid credentials, and a
+    // second connect meanwhile starts no second refresh.
     EXPECT_EQ(source->current().conninfo, expected_token(credentials("AKIDOLD", std::nullopt)));
+    EXPECT_EQ(source->current().conninfo, expected_token(credentials("AKIDOLD", std::nullopt)));
+    release_.set_value();
     wait_for_fetches(1);
     blocking_.wait();
     EXPECT_EQ(fetches_, 1);
