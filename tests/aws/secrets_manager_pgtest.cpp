@@ -69,16 +69,6 @@ class SecretsManagerServerTest : public PgTest {
                                              sql_literal(password));
     }
 
-    static void expect_primary(const ServerProcess& server, std::string_view source) {
-        HttpClient client(server.port());
-        const Response health = client.request("GET", "/health");
-        ASSERT_TRUE(HasStatus(health, 200));
-        const auto database = health_database(health);
-        EXPECT_EQ(string_at(database, "status"), "healthy") << health.body;
-        EXPECT_EQ(string_at(database, "type"), "postgresql") << health.body;
-        EXPECT_EQ(string_at(database, "source"), source) << health.body;
-    }
-
     // How many rows named `name` the role's own schema holds: where the data went.
     int rows_named(const ScratchRole& role, const std::string& name) {
         auto admin = PgAdminSession::superuser(env_);
@@ -109,7 +99,7 @@ TEST_F(SecretsManagerServerTest, TheSecretIsThePrimary) {
     peer_->put_secret_string(kSecretId, rds_secret(role, password));
 
     ServerProcess server(server_environment());
-    expect_primary(server, kSource);
+    expect_healthy_primary(server, kSource);
     HttpClient client(server.port());
     const std::string name = unique_name();
     ASSERT_TRUE(HasStatus(create_api(client, minimal_api(name)), 201));
@@ -134,7 +124,7 @@ TEST_F(SecretsManagerServerTest, AnRdsManagedSecretIsCompletedByAwsDbVariables) 
         {{"AWS_DB_HOST", env_.host}, {"AWS_DB_PORT", env_.port}, {"AWS_DB_NAME", env_.database}}));
     // AWS_DB_HOST also configures the AWS_DB_* source, which has no user: it comes
     // second, and the secret's source must win.
-    expect_primary(server, kSource);
+    expect_healthy_primary(server, kSource);
     HttpClient client(server.port());
     const std::string name = unique_name();
     ASSERT_TRUE(HasStatus(create_api(client, minimal_api(name)), 201));
@@ -205,7 +195,7 @@ TEST_F(SecretsManagerServerTest, AFailingSecretFallsThroughToAwsDbVariables) {
         for (const auto& [name, value] : c.environment) env[name] = value;
 
         ServerProcess server(env);
-        expect_primary(server, "AWS_DB_*");
+        expect_healthy_primary(server, "AWS_DB_*");
         const std::string output = server.output();
         const auto warnings = lines_containing(output, {"source AWS Secrets Manager skipped"});
         ASSERT_EQ(warnings.size(), 1u) << output;
@@ -281,7 +271,7 @@ TEST_F(SecretsManagerServerTest, RotatedPasswordIsPickedUpWithoutARestart) {
                                              {"DB_MAX_OVERFLOW", "2"},
                                              {"DB_POOL_RECYCLE", "1"},
                                              {"WORKERS", "2"}}));
-    expect_primary(server, kSource);
+    expect_healthy_primary(server, kSource);
     ASSERT_EQ(peer_->stats().served, 1);
 
     SteadyLoad load(server.port(), 3);
@@ -308,7 +298,7 @@ TEST_F(SecretsManagerServerTest, RotatedPasswordIsPickedUpWithoutARestart) {
     const std::string after = unique_name();
     EXPECT_TRUE(HasStatus(create_api(client, minimal_api(after)), 201));
     EXPECT_EQ(rows_named(role, after), 1);
-    expect_primary(server, kSource);
+    expect_healthy_primary(server, kSource);
 
     // One fetch at the start and one for the rotation, however many connects were refused.
     const auto stats = peer_->stats();

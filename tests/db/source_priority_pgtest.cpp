@@ -55,17 +55,6 @@ class SourcePriorityTest : public PgTest {
         return name;
     }
 
-    static void expect_primary(const ServerProcess& server, std::string_view source) {
-        HttpClient client(server.port());
-        const Response health = client.request("GET", "/health");
-        ASSERT_TRUE(HasStatus(health, 200));
-        const auto database = health_database(health);
-        EXPECT_EQ(string_at(database, "status"), "healthy") << health.body;
-        EXPECT_EQ(string_at(database, "type"), "postgresql") << health.body;
-        EXPECT_EQ(string_at(database, "source"), source) << health.body;
-        EXPECT_EQ(database.at("using_primary"), true) << health.body;
-    }
-
     // One warning that `kind` failed its check (or was skipped), naming it.
     static void expect_source_warning(const std::string& output, std::string_view kind,
                                       std::string_view what = "failed its pre-flight check") {
@@ -82,7 +71,7 @@ TEST_F(SourcePriorityTest, UnreachableDatabaseUrlFallsThroughToAwsDbVariables) {
     env["DATABASE_URL"] = loopback_url(closed_port());
 
     ServerProcess server(env);
-    expect_primary(server, "AWS_DB_*");
+    expect_healthy_primary(server, "AWS_DB_*");
     const std::string name = create_one(server);
     EXPECT_EQ(rows_named(role, name), 1);
 
@@ -101,7 +90,7 @@ TEST_F(SourcePriorityTest, ReachableDatabaseUrlIsUsedAndLaterSourcesAreNotTried)
                     {"AWS_DB_PASSWORD", "not-the-password"}};
 
     ServerProcess server(env);
-    expect_primary(server, "DATABASE_URL");
+    expect_healthy_primary(server, "DATABASE_URL");
     const std::string name = create_one(server);
     EXPECT_EQ(rows_named(role, name), 1);
 
@@ -118,7 +107,7 @@ TEST_F(SourcePriorityTest, DatabaseUrlWinsWhenEverySourceIsReachable) {
     env["DATABASE_URL"] = url_role.database_url();
 
     ServerProcess server(env);
-    expect_primary(server, "DATABASE_URL");
+    expect_healthy_primary(server, "DATABASE_URL");
     const std::string name = create_one(server);
     EXPECT_EQ(rows_named(url_role, name), 1);
     EXPECT_EQ(rows_named(aws_role, name), -1) << "the AWS_DB_* role's schema got a table";
@@ -133,13 +122,13 @@ TEST_F(SourcePriorityTest, SighupMovesBetweenSourcesInTheirOrder) {
     Environment env = aws_role.aws_db_environment();
     env["DATABASE_URL"] = url_role.database_url();
     ServerProcess server(env);
-    expect_primary(server, "DATABASE_URL");
+    expect_healthy_primary(server, "DATABASE_URL");
 
     url_role.allow_login(false);
     server.send_signal(SIGHUP);
     ASSERT_TRUE(wait_for_line_count(server, "database: using AWS_DB_*", 1, kIoTimeout))
         << server.output();
-    expect_primary(server, "AWS_DB_*");
+    expect_healthy_primary(server, "AWS_DB_*");
     const std::string during = create_one(server);
     EXPECT_EQ(rows_named(aws_role, during), 1);
 
@@ -147,7 +136,7 @@ TEST_F(SourcePriorityTest, SighupMovesBetweenSourcesInTheirOrder) {
     server.send_signal(SIGHUP);
     ASSERT_TRUE(wait_for_line_count(server, "database: using DATABASE_URL", 2, kIoTimeout))
         << server.output();
-    expect_primary(server, "DATABASE_URL");
+    expect_healthy_primary(server, "DATABASE_URL");
     const std::string after = create_one(server);
     EXPECT_EQ(rows_named(url_role, after), 1);
     expect_clean_exit(server);
@@ -225,7 +214,7 @@ TEST_F(SourcePriorityTest, SilentSourceIsAbandonedAfterTheConnectTimeout) {
     const auto started = Clock::now();
     ServerProcess server(env);
     EXPECT_LT(Clock::now() - started, 1s + kStartSlack);
-    expect_primary(server, "AWS_DB_*");
+    expect_healthy_primary(server, "AWS_DB_*");
     expect_source_warning(server.output(), "DATABASE_URL");
     expect_clean_exit(server);
 }

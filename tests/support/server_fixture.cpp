@@ -5,7 +5,9 @@
 #include <optional>
 #include <string>
 
+#include "support/response_assertions.hpp"
 #include "support/sanitizer_report.hpp"
+#include "support/server_output.hpp"
 #include "support/timeouts.hpp"
 
 namespace gateway::test {
@@ -63,6 +65,17 @@ void SharedServerTest::SetUp() {
 
 void SharedServerTest::TearDown() {
     if (server_) reported_output_chars_ = expect_server_sound(*server_, reported_output_chars_);
+}
+
+void expect_healthy_primary(const ServerProcess& server, std::string_view source) {
+    HttpClient client(server.port());
+    const Response health = client.request("GET", "/health");
+    ASSERT_TRUE(HasStatus(health, 200));
+    const auto database = health_database(health);
+    EXPECT_EQ(string_at(database, "status"), "healthy") << health.body;
+    EXPECT_EQ(string_at(database, "type"), "postgresql") << health.body;
+    EXPECT_EQ(string_at(database, "source"), source) << health.body;
+    EXPECT_EQ(database.at("using_primary"), true) << health.body;
 }
 
 }  // namespace gateway::test

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <string_view>
 
 #include "support/child_environment.hpp"
 #include "support/http_client.hpp"
@@ -53,5 +54,8 @@ std::size_t expect_server_sound(ServerProcess& server, std::size_t from_char = 0
 // sanitizer report. Sanitizers report leaks and some races only at a normal exit, which
 // a killed server never reaches.
 void expect_clean_exit(ServerProcess& server);
+
+// /health answers 200 with the primary in use, healthy, chosen from `source`.
+void expect_healthy_primary(const ServerProcess& server, std::string_view source);
 
 }  // namespace gateway::test
