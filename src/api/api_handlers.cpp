@@ -10,6 +10,7 @@
 #include "domain/api_json.hpp"
 #include "domain/cursor.hpp"
 #include "domain/precondition.hpp"
+#include "domain/timestamps.hpp"
 #include "domain/validation.hpp"
 
 namespace gateway::api {
@@ -75,13 +76,25 @@ boost::asio::awaitable<Response> ApiHandlers::list(boost::urls::params_view para
     if (!query) co_return validation_error_response(query.error());
     auto page = co_await repository_.list(std::move(query).value());
     if (!page) co_return store_error_response(page.error());
-    co_return page_response(*page);
+    Response response = page_response(*page);
+    mark_if_stale(response);
+    co_return response;
 }
 
 boost::asio::awaitable<Response> ApiHandlers::get(std::string ref) {
     auto found = co_await repository_.find(std::move(ref));
-    if (!found) co_return store_error_response(found.error());
-    co_return api_response(200, **found);
+    // A 404 from a stale mirror is as stale as a 200.
+    Response response = found ? api_response(200, **found) : store_error_response(found.error());
+    mark_if_stale(response);
+    co_return response;
+}
+
+void ApiHandlers::mark_if_stale(Response& response) const {
+    if (!stale_since_) return;
+    if (const auto since = stale_since_()) {
+        response.headers.emplace_back(std::string(kStaleSinceHeader),
+                                      domain::format_timestamp(*since));
+    }
 }
 
 boost::asio::awaitable<Response> ApiHandlers::replace(const Request& request, std::string ref) {

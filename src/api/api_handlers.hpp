@@ -1,7 +1,10 @@
 // The /apis endpoints: translate between the contract's HTTP shapes and the repository.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/url/params_view.hpp>
@@ -11,9 +14,17 @@
 
 namespace gateway::api {
 
+// Since when the data a read returns may be stale (the mirror lost its primary), or
+// nullopt while it is current.
+using StaleSince = std::function<std::optional<domain::Millis>()>;
+
+// The response header that carries it on reads, as an RFC 3339 timestamp.
+inline constexpr std::string_view kStaleSinceHeader = "Stale-Since";
+
 class ApiHandlers {
   public:
-    explicit ApiHandlers(store::Repository& repository) : repository_(repository) {}
+    explicit ApiHandlers(store::Repository& repository, StaleSince stale_since = {})
+        : repository_(repository), stale_since_(std::move(stale_since)) {}
 
     boost::asio::awaitable<Response> create(const Request& request);
     boost::asio::awaitable<Response> list(boost::urls::params_view params);
@@ -23,7 +34,10 @@ class ApiHandlers {
     boost::asio::awaitable<Response> remove(const Request& request, std::string ref);
 
   private:
+    void mark_if_stale(Response& response) const;
+
     store::Repository& repository_;
+    StaleSince stale_since_;
 };
 
 }  // namespace gateway::api

@@ -47,8 +47,14 @@ Response store_error_response(const store::StoreError& error) {
             return error_response(412, error.detail);
         case StoreErrc::invalid:
             return validation_error_response(error.field_errors);
-        case StoreErrc::unavailable:
-            return error_response(503, error.detail);
+        case StoreErrc::unavailable: {
+            Response response = error_response(503, error.detail);
+            if (error.retry_after) {
+                response.headers.emplace_back("Retry-After",
+                                              std::to_string(error.retry_after->count()));
+            }
+            return response;
+        }
     }
     return error_response(500, "Internal Server Error");
 }

@@ -10,6 +10,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_future.hpp>
 
 #include "api/api_handlers.hpp"
 #include "api/health.hpp"
@@ -17,11 +18,13 @@
 #include "app/database_startup.hpp"
 #include "app/health_details.hpp"
 #include "app/logging.hpp"
+#include "app/mirror_health.hpp"
+#include "app/primary_keeper.hpp"
 #include "db/database_manager.hpp"
 #include "http/io_pool.hpp"
 #include "http/server.hpp"
 #include "store/memory_store.hpp"
-#include "store/storage_router.hpp"
+#include "store/mirrored_store.hpp"
 
 namespace gateway::app {
 
@@ -36,6 +39,22 @@ unsigned worker_count(const config::ServerSettings& settings) {
 
 asio::awaitable<api::DatabaseHealth> database_health(db::DatabaseManager& database) {
     co_return to_database_health(co_await database.health_check());
+}
+
+// Runs the keeper's first load before the workers exist, so that the server never
+// answers from an empty mirror while a primary is in use.
+bool load_mirror_before_serving(PrimaryKeeper& keeper) {
+    asio::io_context io;
+    auto loaded = asio::co_spawn(io, keeper.adopt_initial(), asio::use_future);
+    io.run();
+    return loaded.get();
+}
+
+db::CircuitBreaker::Options breaker_options(const config::MirrorSettings& mirror) {
+    db::CircuitBreaker::Options options;
+    options.threshold = mirror.breaker_threshold;
+    options.max_backoff = mirror.max_probe_interval;
+    return options;
 }
 
 // Requests in flight get up to the shutdown timeout; then the workers stop regardless.
@@ -80,17 +99,35 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
         return 1;
     }
 
+    // The APIs in memory: the storage of record without a database, its warm mirror with
+    // one. The objects the keeper's coroutine uses are declared before the worker pool,
+    // so they outlive its event loops.
     store::MemoryStore memory;
-    // With no database configured there is nothing to route between: the memory store
-    // serves directly, without the router's indirection on every request.
-    std::unique_ptr<store::StorageRouter> router_store;
+    store::MirrorStatus mirror_status;
+    auto breaker = std::make_shared<db::CircuitBreaker>(breaker_options(settings.mirror));
+    std::unique_ptr<store::MirroredStore> mirrored;
+    std::unique_ptr<PrimaryKeeper> keeper;
     store::Repository* repository = &memory;
     if (database_configured) {
-        router_store = std::make_unique<store::StorageRouter>(database, memory);
-        repository = router_store.get();
+        mirrored = std::make_unique<store::MirroredStore>(
+            memory, *breaker,
+            using_primary ? store::MirroredStore::Start::on_primary
+                          : store::MirroredStore::Start::on_fallback);
+        keeper = std::make_unique<PrimaryKeeper>(database, *mirrored, memory, mirror_status,
+                                                 breaker, settings);
+        if (using_primary) load_mirror_before_serving(*keeper);
+        repository = mirrored.get();
     }
-    api::ApiHandlers handlers(*repository);
-    api::Router router(handlers, [&database] { return database_health(database); });
+    api::ApiHandlers handlers(*repository, [&mirror_status] { return mirror_status.stale_since(); });
+    api::DatabaseHealthCheck health_check;
+    if (database_configured) {
+        health_check = [&] {
+            return mirror_health({database, *mirrored, memory, mirror_status, *breaker});
+        };
+    } else {
+        health_check = [&database] { return database_health(database); };
+    }
+    api::Router router(handlers, health_check);
 
     http::IoPool pool(workers);
     http::Server server(
@@ -110,9 +147,11 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
 
     auto& io = pool.at(0);
     asio::signal_set stops(io, SIGINT, SIGTERM);
+    if (keeper) asio::co_spawn(pool.at(0), keeper->run(), asio::detached);
     stops.async_wait([&](const boost::system::error_code& ec, int signal_number) {
         if (ec) return;
         spdlog::info("received signal {}: shutting down", signal_number);
+        if (keeper) keeper->stop();
         server.begin_shutdown();
         asio::co_spawn(io, drain_then_stop(server, pool, settings.server.shutdown_timeout),
                        asio::detached);

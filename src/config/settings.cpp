@@ -112,10 +112,27 @@ DatabaseSettings read_database(const EnvMap& env) {
     return db;
 }
 
+MirrorSettings read_mirror(const EnvMap& env) {
+    MirrorSettings mirror;
+    if (const auto interval = read_decimal_seconds(env, "FEED_POLL_INTERVAL", 60)) {
+        mirror.poll_interval = *interval;
+    }
+    if (const auto retention = read_integer(env, "FEED_RETENTION", 60, 30LL * 24 * 3600)) {
+        mirror.retention = std::chrono::seconds{*retention};
+    }
+    if (const auto threshold = read_integer(env, "DB_BREAKER_THRESHOLD", 1, 1000)) {
+        mirror.breaker_threshold = static_cast<unsigned>(*threshold);
+    }
+    if (const auto interval = read_decimal_seconds(env, "DB_PROBE_MAX_INTERVAL", 60)) {
+        mirror.max_probe_interval = *interval;
+    }
+    return mirror;
+}
+
 }  // namespace
 
 Settings parse_settings(const EnvMap& env) {
-    return Settings{read_server(env), read_log(env), read_database(env)};
+    return Settings{read_server(env), read_log(env), read_database(env), read_mirror(env)};
 }
 
 EnvMap current_environment() {

@@ -67,10 +67,24 @@ struct DatabaseSettings {
     FallbackPolicy fallback = FallbackPolicy::memory;  // DB_FALLBACK=memory|none
 };
 
+// The warm mirror of the primary, its change feed and the breaker in front of it.
+struct MirrorSettings {
+    // How often the mirror reads the feed when no notification woke it: the safety net
+    // for a lost NOTIFY.
+    std::chrono::milliseconds poll_interval{1000};  // FEED_POLL_INTERVAL (seconds, fractions)
+    // Feed rows older than this are pruned; an instance away longer loads everything.
+    std::chrono::seconds retention{3600};  // FEED_RETENTION (seconds)
+    // Consecutive failures to reach the primary that open the breaker.
+    unsigned breaker_threshold = 3;  // DB_BREAKER_THRESHOLD
+    // The longest wait between two probes of a primary that is away.
+    std::chrono::milliseconds max_probe_interval{2000};  // DB_PROBE_MAX_INTERVAL (seconds)
+};
+
 struct Settings {
     ServerSettings server;
     LogSettings log;
     DatabaseSettings database;
+    MirrorSettings mirror;
 };
 
 // Reads every setting the service knows. Unset variables take their defaults; a set

@@ -143,6 +143,13 @@ asio::awaitable<DbResult<std::unique_ptr<PgConnection>>> ConnectionPool::open(
     }
 }
 
+asio::awaitable<DbResult<std::unique_ptr<PgConnection>>> ConnectionPool::open_dedicated(
+    asio::any_io_executor executor, std::chrono::milliseconds timeout) {
+    auto opened = co_await open(std::move(executor), Clock::now() + timeout);
+    if (opened) (*opened)->set_echo(settings_.sql_echo);
+    co_return opened;
+}
+
 asio::awaitable<DbResult<ConnectionPool::Claim>> ConnectionPool::claim(
     asio::any_io_executor executor, std::chrono::milliseconds max_wait) {
     std::shared_ptr<Waiter> waiter;

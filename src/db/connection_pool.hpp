@@ -76,6 +76,12 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
     // check): waits at most `max_wait` for a connection and for opening one.
     boost::asio::awaitable<DbResult<PooledConnection>> acquire(std::chrono::milliseconds max_wait);
 
+    // A connection of its own, outside the pool's count, opened with the pool's conninfo
+    // (renewed credentials included) within `timeout`: for a LISTEN, which must keep
+    // one session for as long as it listens.
+    boost::asio::awaitable<DbResult<std::unique_ptr<PgConnection>>> open_dedicated(
+        boost::asio::any_io_executor executor, std::chrono::milliseconds timeout);
+
     PoolStats stats() const;
 
     // Closes idle connections now and the others as they come back; later acquires fail.

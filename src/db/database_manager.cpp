@@ -29,12 +29,13 @@ double millis_since(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-// The pool's connections ask the server to abandon a statement a little before our own
-// timer gives up on it: otherwise a write we reported as failed (503) could still
-// commit later on the server.
+// The pool's connections ask the server to abandon a statement after half of our own
+// timeout. Every write must also start on the server within 45% of it (PgStore's
+// deadline guard), so a write that started in time has ended, one way or the other,
+// before our timer gives up on it: a write we report as failed cannot commit later.
 config::ConnectionParams with_server_statement_timeout(config::ConnectionParams params,
                                                        std::chrono::milliseconds client_timeout) {
-    const auto server_timeout = std::max<std::int64_t>(1, client_timeout.count() * 9 / 10);
+    const auto server_timeout = std::max<std::int64_t>(1, client_timeout.count() / 2);
     std::string options(config::find_parameter(params, "options").value_or(""));
     if (!options.empty()) options += ' ';
     options += "-c statement_timeout=" + std::to_string(server_timeout);

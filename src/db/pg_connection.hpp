@@ -52,6 +52,11 @@ class PgConnection {
     boost::asio::awaitable<DbResult<PgResult>> simple_query(std::string_view sql,
                                                             std::chrono::milliseconds timeout);
 
+    // For a connection that LISTENs: waits until a notification arrives or `deadline`
+    // passes, and returns how many arrived (0 at the deadline). Notifications that came
+    // in with the results of earlier statements count at once.
+    boost::asio::awaitable<DbResult<int>> wait_for_notifications(Clock::time_point deadline);
+
     bool broken() const;  // unusable: lost, timed out, or bad state
 
     // Reads whatever the server sent while the connection sat idle, without waiting:

@@ -38,6 +38,10 @@ struct Api {
     std::int64_t revision = 1;
     Millis created_at = 0;
     Millis updated_at = 0;
+    // The representation append_api_json writes, kept by a store that serves the record
+    // many times (the mirror): a read then costs a copy of bytes, not a serialisation.
+    // Empty means "serialise on demand"; whoever changes a field must clear or renew it.
+    std::string json;
 };
 
 // Stored APIs are immutable once published; a change makes a new one. Sharing them

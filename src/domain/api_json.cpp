@@ -119,6 +119,10 @@ void append_json_string(std::string& out, std::string_view text) {
 }
 
 void append_api_json(std::string& out, const Api& api) {
+    if (!api.json.empty()) {
+        out += api.json;
+        return;
+    }
     const ApiSpec& spec = api.spec;
     out.reserve(out.size() + estimated_size(spec));
     out += "{\"id\":";

@@ -73,6 +73,8 @@ boost::asio::awaitable<StoreResult<Done>> MemoryStore::remove(std::string ref,
 std::shared_ptr<MemoryStore::Stored> MemoryStore::make_stored(domain::Api api) {
     auto stored = std::make_shared<Stored>();
     stored->name_key = domain::name_key(api.spec.name);
+    api.json.clear();
+    api.json = domain::api_to_json(api);
     stored->api = std::move(api);
     return stored;
 }
@@ -88,12 +90,18 @@ StoreResult<ApiPtr> MemoryStore::create_now(ApiSpec spec) {
     api.id = domain::new_api_id();
     api.spec = std::move(spec);
     api.revision = 1;
+    api.created_at = api.updated_at = domain::now_millis();
     auto stored = make_stored(std::move(api));
-    const domain::Millis now = domain::now_millis();
 
     std::unique_lock lock(mutex_);
-    last_created_at_ = std::max(last_created_at_, now);
-    stored->api.created_at = stored->api.updated_at = last_created_at_;
+    if (last_created_at_ > stored->api.created_at) {
+        // The clock stepped back: keep creation order, at the cost of serialising again.
+        domain::Api later = std::move(stored->api);
+        later.created_at = later.updated_at = last_created_at_;
+        stored = make_stored(std::move(later));
+    }
+    last_created_at_ = stored->api.created_at;
+    stored->generation = ++generation_;
     StoredPtr published = std::move(stored);
     // Claiming the name and the base path by inserting them is the uniqueness check:
     // the write lock is held for as few walks of the big tables as possible.
@@ -185,6 +193,7 @@ StoreResult<Done> MemoryStore::remove_now(std::string_view ref,
                            precondition_failed_detail(current->api.revision));
     }
     unindex_locked(*current);
+    ++generation_;
     return Done{};
 }
 
@@ -242,7 +251,9 @@ StoreResult<ApiPtr> MemoryStore::update_locked(const StoredPtr& current, ApiSpec
     next.spec = std::move(spec);
     next.revision = current->api.revision + 1;
     next.updated_at = std::max(domain::now_millis(), current->api.updated_at);
-    StoredPtr replacement = make_stored(std::move(next));
+    auto fresh = make_stored(std::move(next));
+    fresh->generation = ++generation_;
+    StoredPtr replacement = std::move(fresh);
     if (auto taken = collision_locked(*replacement, current->api.id)) {
         return domain::unexpected(std::move(*taken));
     }

@@ -1,13 +1,21 @@
-// The repository held in process memory: the fallback when no database can be reached,
-// and the storage of record when none is configured.
+// The APIs held in process memory. One structure with two roles:
+// - the storage of record when no database is configured (or none was reachable at
+//   start): the Repository operations below decide uniqueness and revisions themselves;
+// - the warm mirror of the primary: the apply_* operations put what PostgreSQL holds
+//   into it (its own committed writes, and every change the change feed reports), and
+//   every read is answered from it.
+// Each record keeps its JSON serialised once, so that reads and pages copy bytes.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "store/repository.hpp"
 #include "store/sharded_index.hpp"
@@ -56,17 +64,39 @@ class MemoryStore final : public Repository {
     MemoryStoreStats stats() const;
     void clear();
 
+    // --- the mirror's side: what the primary holds, applied with its own ids,
+    // revisions and timestamps. A record is never replaced by an older revision, and an
+    // id once removed never comes back (ids are not reused), whatever order changes
+    // arrive in. A record that holds a name or base path the newer record now has is
+    // stale: it is dropped until its own change arrives.
+
+    // Applies the API as the primary committed it; false when the mirror already held
+    // that revision or a newer one (or the id was removed).
+    bool apply_current(domain::Api api);
+    // The API was deleted on the primary; false when the mirror did not hold it.
+    bool apply_removed(std::string_view id);
+    // True when applying `revision` of `id` would change nothing.
+    bool holds(std::string_view id, std::int64_t revision) const;
+    // Counts every change made to the mirror; a full load passes the count it read
+    // before its snapshot, so that changes applied meanwhile survive it.
+    std::uint64_t generation() const;
+    // Replaces the contents with a full load of the primary: records it lacks are
+    // dropped unless they were applied after `since_generation` (newer than the load).
+    void load(std::vector<domain::ApiPtr> apis, std::uint64_t since_generation);
+    std::size_t size() const;
+
   private:
     // A stored API with the key its name is unique under; immutable once stored, so the
     // indexes can key on views of its strings.
     struct Stored {
         domain::Api api;
         std::string name_key;
+        std::uint64_t generation = 0;  // generation_ when it was stored
     };
     using StoredPtr = std::shared_ptr<const Stored>;
     using OrderKey = std::pair<domain::Millis, std::string_view>;  // (created_at, id)
 
-    // Mutable until published: create sets the timestamps under the lock.
+    // Serialises the record's JSON; the generation is set when it is published.
     static std::shared_ptr<Stored> make_stored(domain::Api api);
     static domain::ApiPtr public_view(const StoredPtr& stored);
 
@@ -77,6 +107,10 @@ class MemoryStore final : public Repository {
     StoreResult<domain::ApiPtr> update_locked(const StoredPtr& current, domain::ApiSpec spec);
     void index_locked(const StoredPtr& stored);
     void unindex_locked(const Stored& stored);
+    // The mirror's apply, for one record already serialised.
+    bool apply_locked(const std::shared_ptr<Stored>& incoming);
+    bool removed_locked(std::string_view id) const;
+    void remember_removed_locked(std::string_view id);
 
     mutable std::shared_mutex mutex_;
     std::map<OrderKey, StoredPtr> by_order_;
@@ -84,6 +118,11 @@ class MemoryStore final : public Repository {
     ShardedIndex<StoredPtr> by_name_;  // Stored::name_key
     ShardedIndex<StoredPtr> by_base_path_;
     domain::Millis last_created_at_ = 0;  // keeps creation order monotonic if the clock steps back
+    std::uint64_t generation_ = 0;
+    // Ids the mirror saw deleted, with when: a change read before the delete must not
+    // bring the API back. Kept a while, then forgotten (see memory_store_mirror.cpp).
+    std::unordered_map<std::string, std::chrono::steady_clock::time_point> removed_;
+    std::size_t removed_sweep_at_ = 4096;
 
     mutable std::atomic<std::uint64_t> creates_{0}, finds_{0}, lists_{0}, replaces_{0}, patches_{0},
         removes_{0};

@@ -1,4 +1,5 @@
-// Every SQL statement PgStore runs, by name. Rows come back in the column order of
+// Every SQL statement PgStore runs, by name. Every write ends with the instant after
+// which it must not start (gateway_before_deadline, migration 0002), its last parameter. Rows come back in the column order of
 // GATEWAY_API_COLUMNS, which api_from_row (pg_api_row.hpp) reads by position.
 #pragma once
 
@@ -30,10 +31,10 @@ inline constexpr db::Statement kInsertApi{
     "INSERT INTO apis (id, name, description, version, base_path, upstream_url, methods, "
     "enabled, auth_type, rate_limit_per_minute, timeout_ms, tags, revision, created_at, "
     "updated_at) "
-    "VALUES ($1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text[], "
+    "SELECT $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text[], "
     "$8::boolean, $9::text, $10::integer, $11::integer, $12::text[], 1, " GATEWAY_NOW_MS
     ", " GATEWAY_NOW_MS
-    ") "
+    " WHERE gateway_before_deadline($13::timestamptz) "
     "RETURNING " GATEWAY_API_COLUMNS,
     kPrepared, kApiRows};
 
@@ -66,12 +67,14 @@ inline constexpr db::Statement kUpdateApi{
     ", updated_at) ELSE updated_at END "
     "WHERE id = " GATEWAY_API_BY_REF
     " AND ($3::bigint[] IS NULL OR revision = ANY ($3::bigint[])) "
+    "AND gateway_before_deadline($15::timestamptz) "
     "RETURNING " GATEWAY_API_COLUMNS,
     kPrepared, kApiRows};
 
 inline constexpr db::Statement kDeleteApi{
     "api_delete", "DELETE FROM apis WHERE id = " GATEWAY_API_BY_REF
-                  " AND ($3::bigint[] IS NULL OR revision = ANY ($3::bigint[])) RETURNING id"};
+                  " AND ($3::bigint[] IS NULL OR revision = ANY ($3::bigint[])) "
+                  "AND gateway_before_deadline($4::timestamptz) RETURNING id, revision"};
 
 // The column list every read returns, for statements assembled elsewhere (the list
 // statements of pg_list_statement.cpp).

@@ -28,9 +28,8 @@ using domain::ApiSpec;
 using domain::Precondition;
 using Connection = db::PgConnection;
 
-// A conditional write that keeps losing to concurrent writers gives up after this many
-// rounds rather than spin; each lost round means another writer made progress.
-constexpr int kMaxWriteAttempts = 5;
+// The SQLSTATE gateway_before_deadline raises (migration 0002).
+constexpr std::string_view kDeadlinePassed = "GW001";
 
 constexpr std::size_t kMaxNameLength = 100;
 constexpr std::size_t kMaxTagLength = 64;
@@ -107,24 +106,76 @@ StoreError precondition_failed(std::int64_t current_revision) {
         StoreErrc::precondition_failed, precondition_failed_detail(current_revision), {}};
 }
 
-StoreError kept_changing(std::string_view ref) {
-    return StoreError{StoreErrc::unavailable,
-                      "API '" + std::string(ref) + "' is being changed concurrently; try again",
-                      {}};
+// The instant after which a write must not start on the server. It lies well before the
+// client gives up (the statement timeout), and the server abandons a statement after half
+// of that timeout (see the manager's with_server_statement_timeout), so a write that
+// started in time ends before its client is told anything, and one that reaches the
+// server late (a frozen server, a network that held its packets) fails there.
+std::string write_deadline(std::chrono::milliseconds statement_timeout) {
+    const auto guard = statement_timeout * 45 / 100;
+    const auto at = std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now() + guard);
+    return domain::format_timestamp(at.time_since_epoch().count());
+}
+
+// Failures that mean the database could not be reached or did not answer, as opposed to
+// one that answered with an error.
+bool is_unreachable(const db::DbError& error) {
+    return error.code == db::DbErrc::connect_failed || error.code == db::DbErrc::timeout ||
+           error.code == db::DbErrc::connection_lost;
+}
+
+// A write statement failed. When it was sent and then nothing came back (a timeout, a
+// lost connection), the server may have applied it just before: the client is told the
+// outcome is unknown, and the change feed puts the mirror right either way. A write the
+// server refused (its deadline passed, a statement timeout, any error) did not apply.
+StoreError write_failed(const db::DbError& error, const ApiSpec* spec) {
+    if (error.code == db::DbErrc::timeout || error.code == db::DbErrc::connection_lost) {
+        spdlog::warn("a write's outcome is unknown: {}", error.message);
+        return StoreError{StoreErrc::unavailable,
+                          "Database unavailable: the database did not answer in time, so "
+                          "whether this change was applied is unknown; read the API before "
+                          "trying again"};
+    }
+    if (error.code == db::DbErrc::query_failed && error.sqlstate == kDeadlinePassed) {
+        return StoreError{StoreErrc::unavailable,
+                          "Database unavailable: the change reached the database too late and "
+                          "was not applied"};
+    }
+    return store_error_from(error, spec);
 }
 
 }  // namespace
 
-PgStore::PgStore(std::shared_ptr<db::ConnectionPool> pool, config::DatabaseSettings settings)
-    : pool_(std::move(pool)), settings_(std::move(settings)) {}
+PgStore::PgStore(std::shared_ptr<db::ConnectionPool> pool, config::DatabaseSettings settings,
+                 std::shared_ptr<db::CircuitBreaker> breaker)
+    : pool_(std::move(pool)), settings_(std::move(settings)), breaker_(std::move(breaker)) {}
+
+void PgStore::observe(const db::DbError* failure) {
+    if (!breaker_) return;
+    if (failure == nullptr) {
+        breaker_->record_success();
+    } else if (is_unreachable(*failure)) {
+        breaker_->record_failure(unavailable_reason(*failure));
+    }
+}
 
 boost::asio::awaitable<StoreResult<db::PooledConnection>> PgStore::acquire() {
     auto connection = co_await pool_->acquire();
     if (!connection) {
+        observe(&connection.error());
         co_return domain::unexpected(
             StoreError{StoreErrc::unavailable, unavailable_detail(connection.error()), {}});
     }
     co_return std::move(connection).value();
+}
+
+boost::asio::awaitable<db::DbResult<db::PgResult>> PgStore::run(db::PgConnection& connection,
+                                                                const db::Statement& statement,
+                                                                const db::Params& params) {
+    auto result = co_await connection.execute(statement, params, settings_.statement_timeout);
+    observe(result ? nullptr : &result.error());
+    co_return result;
 }
 
 boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::find_on(Connection& connection,
@@ -135,14 +186,12 @@ boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::find_on(Connection& connect
     // An id wins over a name: try it first when the ref could be one, then the name.
     if (domain::looks_like_uuid(ref)) {
         const db::Params by_id{std::string(ref)};
-        auto result =
-            co_await connection.execute(sql::kFindApiById, by_id, settings_.statement_timeout);
+        auto result = co_await run(connection, sql::kFindApiById, by_id);
         if (!result) co_return domain::unexpected(store_error_from(result.error()));
         if (result->rows() != 0) co_return only_api(*result, sql::kFindApiById);
     }
     const db::Params by_name{domain::name_key(ref)};
-    auto result =
-        co_await connection.execute(sql::kFindApiByName, by_name, settings_.statement_timeout);
+    auto result = co_await run(connection, sql::kFindApiByName, by_name);
     if (!result) co_return domain::unexpected(store_error_from(result.error()));
     if (result->rows() == 0) co_return store_error(StoreErrc::not_found, not_found_detail(ref));
     co_return only_api(*result, sql::kFindApiByName);
@@ -166,11 +215,9 @@ boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::create(ApiSpec spec) {
     params.reserve(12);
     params.emplace_back(domain::new_api_id());
     append_spec_params(params, spec);
-    auto result =
-        co_await (*connection)->execute(sql::kInsertApi, params, settings_.statement_timeout);
-    if (!result) {
-        co_return domain::unexpected(store_error_from(result.error(), &spec));
-    }
+    params.emplace_back(write_deadline(settings_.statement_timeout));
+    auto result = co_await run(**connection, sql::kInsertApi, params);
+    if (!result) co_return domain::unexpected(write_failed(result.error(), &spec));
     co_return only_api(*result, sql::kInsertApi);
 }
 
@@ -204,8 +251,7 @@ boost::asio::awaitable<StoreResult<ApiPage>> PgStore::list(ListQuery query) {
     for (int attempt = 1;; ++attempt) {
         auto connection = co_await acquire();
         if (!connection) co_return domain::unexpected(std::move(connection).error());
-        outcome = co_await (*connection)
-                      ->execute(list.statement, list.params, settings_.statement_timeout);
+        outcome = co_await run(**connection, list.statement, list.params);
         if (*outcome || attempt == 2 || !(*connection)->broken()) break;
     }
     auto& result = *outcome;
@@ -239,20 +285,20 @@ boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::replace(std::string ref, Ap
     db::Params params = ref_params(ref);
     params.emplace_back(admitted_revisions(precondition));
     append_spec_params(params, spec);
-    for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
+    params.emplace_back();  // the deadline, set for each round
+    // Each lost round means another writer made progress, so rounds are not capped: a
+    // client that sent no precondition asked for nothing that can conflict.
+    for (;;) {
         // Precondition, uniqueness and the no-op rule are all decided by this statement.
-        auto result =
-            co_await (*connection)->execute(sql::kUpdateApi, params, settings_.statement_timeout);
-        if (!result) {
-            co_return domain::unexpected(store_error_from(result.error(), &spec));
-        }
+        params.back() = write_deadline(settings_.statement_timeout);
+        auto result = co_await run(**connection, sql::kUpdateApi, params);
+        if (!result) co_return domain::unexpected(write_failed(result.error(), &spec));
         if (result->rows() == 1) co_return only_api(*result, sql::kUpdateApi);
         auto why = co_await explain_miss(**connection, ref, precondition);
         if (!why) co_return why;
         // It exists and its revision is admitted: it was created, renamed or changed
         // between the two statements. The next round sees the new state.
     }
-    co_return domain::unexpected(kept_changing(ref));
 }
 
 boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::patch(std::string ref,
@@ -264,7 +310,8 @@ boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::patch(std::string ref,
     auto connection = co_await acquire();
     if (!connection) co_return domain::unexpected(std::move(connection).error());
 
-    for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
+    // Rounds are not capped, as in replace(): each lost round is another writer's win.
+    for (;;) {
         auto current = co_await find_on(**connection, ref);
         if (!current) co_return current;
         const domain::Api& api = **current;
@@ -286,18 +333,22 @@ boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::patch(std::string ref,
         // (or refused, if the client's If-Match no longer admits it).
         db::Params params{api.id, std::nullopt, int_array({api.revision})};
         append_spec_params(params, *spec);
-        auto result =
-            co_await (*connection)->execute(sql::kUpdateApi, params, settings_.statement_timeout);
-        if (!result) {
-            co_return domain::unexpected(store_error_from(result.error(), &spec.value()));
-        }
+        params.emplace_back(write_deadline(settings_.statement_timeout));
+        auto result = co_await run(**connection, sql::kUpdateApi, params);
+        if (!result) co_return domain::unexpected(write_failed(result.error(), &spec.value()));
         if (result->rows() == 1) co_return only_api(*result, sql::kUpdateApi);
     }
-    co_return domain::unexpected(kept_changing(ref));
 }
 
 boost::asio::awaitable<StoreResult<Done>> PgStore::remove(std::string ref,
                                                           Precondition precondition) {
+    auto removed = co_await remove_returning_id(std::move(ref), std::move(precondition));
+    if (!removed) co_return domain::unexpected(std::move(removed).error());
+    co_return Done{};
+}
+
+boost::asio::awaitable<StoreResult<std::string>> PgStore::remove_returning_id(
+    std::string ref, Precondition precondition) {
     if (!could_name_an_api(ref)) {
         co_return store_error(StoreErrc::not_found, not_found_detail(ref));
     }
@@ -306,15 +357,15 @@ boost::asio::awaitable<StoreResult<Done>> PgStore::remove(std::string ref,
 
     db::Params params = ref_params(ref);
     params.emplace_back(admitted_revisions(precondition));
-    for (int attempt = 0; attempt < kMaxWriteAttempts; ++attempt) {
-        auto result =
-            co_await (*connection)->execute(sql::kDeleteApi, params, settings_.statement_timeout);
-        if (!result) co_return domain::unexpected(store_error_from(result.error()));
-        if (result->rows() == 1) co_return Done{};
+    params.emplace_back();  // the deadline, set for each round
+    for (;;) {  // uncapped, as in replace()
+        params.back() = write_deadline(settings_.statement_timeout);
+        auto result = co_await run(**connection, sql::kDeleteApi, params);
+        if (!result) co_return domain::unexpected(write_failed(result.error(), nullptr));
+        if (result->rows() == 1) co_return std::string(result->text(0, 0));
         auto why = co_await explain_miss(**connection, ref, precondition);
         if (!why) co_return domain::unexpected(std::move(why).error());
     }
-    co_return domain::unexpected(kept_changing(ref));
 }
 
 }  // namespace gateway::store

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "config/settings.hpp"
+#include "db/circuit_breaker.hpp"
 #include "db/connection_pool.hpp"
 #include "store/repository.hpp"
 
@@ -16,8 +17,10 @@ namespace gateway::store {
 
 class PgStore final : public Repository {
   public:
-    // Expects the schema of the embedded migrations (db::apply_migrations).
-    PgStore(std::shared_ptr<db::ConnectionPool> pool, config::DatabaseSettings settings);
+    // Expects the schema of the embedded migrations (db::apply_migrations). With a
+    // breaker, every failure to reach the database and every answer is reported to it.
+    PgStore(std::shared_ptr<db::ConnectionPool> pool, config::DatabaseSettings settings,
+            std::shared_ptr<db::CircuitBreaker> breaker = nullptr);
 
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> create(domain::ApiSpec spec) override;
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> find(std::string ref) override;
@@ -30,8 +33,19 @@ class PgStore final : public Repository {
     boost::asio::awaitable<StoreResult<Done>> remove(std::string ref,
                                                      domain::Precondition precondition) override;
 
+    // remove(), answering with the id of the API removed.
+    boost::asio::awaitable<StoreResult<std::string>> remove_returning_id(
+        std::string ref, domain::Precondition precondition);
+
+    const std::shared_ptr<db::ConnectionPool>& pool() const { return pool_; }
+
   private:
     boost::asio::awaitable<StoreResult<db::PooledConnection>> acquire();
+    // One statement, its outcome reported to the breaker.
+    boost::asio::awaitable<db::DbResult<db::PgResult>> run(db::PgConnection& connection,
+                                                           const db::Statement& statement,
+                                                           const db::Params& params);
+    void observe(const db::DbError* failure);
     // The API `ref` names, or not_found.
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> find_on(db::PgConnection& connection,
                                                                 std::string_view ref);
@@ -44,6 +58,7 @@ class PgStore final : public Repository {
 
     std::shared_ptr<db::ConnectionPool> pool_;
     config::DatabaseSettings settings_;
+    std::shared_ptr<db::CircuitBreaker> breaker_;
 };
 
 }  // namespace gateway::store

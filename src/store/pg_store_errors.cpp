@@ -60,6 +60,13 @@ std::string unavailable_detail(const db::DbError& error) {
     return detail;
 }
 
+std::string unavailable_reason(const db::DbError& error) {
+    constexpr std::string_view prefix = "Database unavailable: ";
+    std::string detail = unavailable_detail(error);
+    if (detail.starts_with(prefix)) detail.erase(0, prefix.size());
+    return detail;
+}
+
 StoreError store_error_from(const db::DbError& error, const domain::ApiSpec* spec) {
     if (error.code == db::DbErrc::query_failed && error.sqlstate == kUniqueViolation &&
         spec != nullptr) {

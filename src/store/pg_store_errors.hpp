@@ -18,5 +18,7 @@ StoreError store_error_from(const db::DbError& error, const domain::ApiSpec* spe
 
 // The 503 detail for a database failure: "Database unavailable: <reason>".
 std::string unavailable_detail(const db::DbError& error);
+// Just the <reason> of that detail, for messages that say "unavailable" themselves.
+std::string unavailable_reason(const db::DbError& error);
 
 }  // namespace gateway::store

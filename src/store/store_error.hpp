@@ -1,7 +1,9 @@
 // Why a repository operation did not succeed; the HTTP layer maps each kind to a status.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -20,9 +22,18 @@ enum class StoreErrc {
 };
 
 struct StoreError {
+    StoreError(StoreErrc code_in, std::string detail_in, domain::FieldErrors field_errors_in = {},
+               std::optional<std::chrono::seconds> retry_after_in = std::nullopt)
+        : code(code_in),
+          detail(std::move(detail_in)),
+          field_errors(std::move(field_errors_in)),
+          retry_after(retry_after_in) {}
+
     StoreErrc code;
     std::string detail;                // safe to show a client: never a secret
     domain::FieldErrors field_errors;  // only for StoreErrc::invalid
+    // For unavailable: when trying again makes sense (the Retry-After header).
+    std::optional<std::chrono::seconds> retry_after;
 };
 
 template <class T>

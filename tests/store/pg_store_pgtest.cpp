@@ -20,6 +20,7 @@
 #include "db/pg_private_schema.hpp"
 #include "domain/cursor.hpp"
 #include "repository_contract.hpp"
+#include "store/mirrored_store.hpp"
 
 namespace gateway::test {
 namespace {
@@ -45,7 +46,7 @@ void skip_without_cluster() {
 // The contract suite's factory: one schema per test process, migrated on first use (later
 // calls find it up to date) and emptied for every test, behind a pool of its own, so
 // every test starts from an empty store.
-std::shared_ptr<store::Repository> empty_pg_store() {
+std::shared_ptr<store::PgStore> empty_pg_store_itself() {
     const auto env = PgTestEnv::from_environment();
     if (!env) {
         skip_without_cluster();
@@ -62,6 +63,26 @@ std::shared_ptr<store::Repository> empty_pg_store() {
                                             settings);
 }
 
+std::shared_ptr<store::Repository> empty_pg_store() {
+    return empty_pg_store_itself();
+}
+
+// The mirror in front of that PostgreSQL store, as the server runs it: writes go through
+// PgStore, reads are answered from the mirror.
+struct MirroredBundle {
+    store::MemoryStore mirror;
+    db::CircuitBreaker breaker{db::CircuitBreaker::Options{}};
+    store::MirroredStore store{mirror, breaker, store::MirroredStore::Start::on_primary};
+};
+
+std::shared_ptr<store::Repository> empty_mirrored_store() {
+    auto primary = empty_pg_store_itself();
+    if (!primary) return nullptr;
+    auto bundle = std::make_shared<MirroredBundle>();
+    bundle->store.adopt(primary, store::ChangeNotifier::create(primary->pool()));
+    return std::shared_ptr<store::Repository>(bundle, &bundle->store);
+}
+
 }  // namespace
 }  // namespace gateway::test
 
@@ -71,6 +92,9 @@ namespace gateway::testing {
 // that ASLR changes between CTest's discovery run and the test run.
 INSTANTIATE_TEST_SUITE_P(PgStore, RepositoryContract, ::testing::Values(test::empty_pg_store),
                          [](const auto&) { return std::string("PostgreSQL"); });
+INSTANTIATE_TEST_SUITE_P(MirroredStore, RepositoryContract,
+                         ::testing::Values(test::empty_mirrored_store),
+                         [](const auto&) { return std::string("MirrorOfPostgreSQL"); });
 
 }  // namespace gateway::testing
 

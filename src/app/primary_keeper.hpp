@@ -1,0 +1,58 @@
+// Owns the link between the primary database and the mirror while a database is
+// configured: adopts the primary in use (loading the mirror from it first), keeps the
+// mirror following its change feed, notices a SIGHUP that swapped the primary, and,
+// after a start on the in-memory fallback because no source passed, keeps trying the
+// configured sources with backoff and switches to the first that passes, as long as the
+// fallback has taken no write.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "config/settings.hpp"
+#include "db/circuit_breaker.hpp"
+#include "db/database_manager.hpp"
+#include "store/feed_listener.hpp"
+#include "store/mirror_status.hpp"
+#include "store/mirrored_store.hpp"
+
+namespace gateway::app {
+
+class PrimaryKeeper {
+  public:
+    PrimaryKeeper(db::DatabaseManager& database, store::MirroredStore& store,
+                  store::MemoryStore& mirror, store::MirrorStatus& status,
+                  std::shared_ptr<db::CircuitBreaker> breaker, const config::Settings& settings);
+
+    // Before serving: loads the mirror from the primary in use and adopts it, so that no
+    // request sees an empty mirror. False when the load failed (run() retries it).
+    boost::asio::awaitable<bool> adopt_initial();
+
+    // Runs until stop(); every wait in it is bounded, so it ends soon after.
+    boost::asio::awaitable<void> run();
+    void stop() { stopping_.store(true); }
+
+  private:
+    boost::asio::awaitable<void> find_primary();
+    void adopt(const std::shared_ptr<const db::Primary>& primary);
+    boost::asio::awaitable<void> pause(std::chrono::milliseconds delay);
+
+    db::DatabaseManager& database_;
+    store::MirroredStore& store_;
+    store::MirrorStatus& status_;
+    const std::shared_ptr<db::CircuitBreaker> breaker_;
+    const config::DatabaseSettings database_settings_;
+    const config::MirrorSettings mirror_settings_;
+    store::FeedListener listener_;
+    // Touched only by this keeper's coroutine.
+    std::shared_ptr<const db::Primary> adopted_;
+    std::shared_ptr<const db::Primary> declined_;  // found while the fallback took a write
+    // Backs off the return attempts after a start on the fallback.
+    db::CircuitBreaker return_backoff_;
+    bool said_fallback_written_ = false;
+    std::atomic<bool> stopping_{false};
+};
+
+}  // namespace gateway::app

@@ -1,0 +1,74 @@
+// Keeps the mirror current with one primary: a dedicated session (outside the request
+// pool) LISTENs for the hint other instances send after their commits, and the mirror
+// reads the change feed from its last position whenever woken, and at least every poll
+// interval in case a notification was lost. Losing the session marks the mirror stale;
+// reconnecting catches it up (or loads everything when the feed was pruned past it).
+// Its reconnects are the circuit breaker's probes.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "db/circuit_breaker.hpp"
+#include "db/connection_pool.hpp"
+#include "store/change_feed.hpp"
+#include "store/memory_store.hpp"
+#include "store/mirror_status.hpp"
+
+namespace gateway::store {
+
+class FeedListener {
+  public:
+    struct Options {
+        std::chrono::milliseconds poll_interval{1000};
+        std::chrono::seconds retention{3600};
+        std::chrono::milliseconds prune_interval{std::chrono::minutes(1)};
+        std::chrono::milliseconds connect_timeout{5000};
+        // Bounds a full load; reading the feed gets a shorter bound (a frozen database
+        // is noticed sooner).
+        std::chrono::milliseconds statement_timeout{5000};
+    };
+
+    FeedListener(MemoryStore& mirror, MirrorStatus& status, db::CircuitBreaker& breaker,
+                 Options options);
+
+    // Follows the database of `pool` until keep_going() is false (checked between steps;
+    // each step is bounded). The first sync loads everything; `on_loaded` runs after
+    // every full load, on this coroutine's executor.
+    // With `resume`, continues from the position of the last load or sync (the same
+    // database); otherwise starts by loading everything.
+    boost::asio::awaitable<void> follow(std::shared_ptr<db::ConnectionPool> pool,
+                                        std::function<bool()> keep_going,
+                                        std::function<void()> on_loaded, bool resume);
+
+    // Loads everything once over a session of its own, for a start that must not serve
+    // before the mirror holds the primary's APIs.
+    boost::asio::awaitable<std::optional<db::DbError>> load_once(
+        std::shared_ptr<db::ConnectionPool> pool);
+
+  private:
+    // Brings the mirror up to date over `connection`; the failure, if any.
+    boost::asio::awaitable<std::optional<db::DbError>> sync(db::PgConnection& connection,
+                                                            const std::function<void()>& on_loaded);
+    boost::asio::awaitable<std::optional<db::DbError>> load_everything(
+        db::PgConnection& connection, const std::function<void()>& on_loaded);
+    boost::asio::awaitable<std::optional<db::DbError>> apply(db::PgConnection& connection,
+                                                             const FeedBatch& batch);
+    boost::asio::awaitable<void> pause(std::chrono::milliseconds delay);
+    void lost(const db::DbError& error, bool trip_breaker);
+
+    MemoryStore& mirror_;
+    MirrorStatus& status_;
+    db::CircuitBreaker& breaker_;
+    const Options options_;
+    std::optional<FeedPosition> position_;  // none: the next sync loads everything
+    std::minstd_rand random_;
+};
+
+}  // namespace gateway::store

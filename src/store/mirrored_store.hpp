@@ -1,0 +1,76 @@
+// The repository the handlers use while a database is configured. Every read is answered
+// from the mirror (MemoryStore), never from the database, so reads keep working when the
+// primary fails. Writes go to the adopted primary (through PgStore) and are applied to
+// the mirror before they are answered, so a client reads its own write here; other
+// instances learn of them through the change feed. With the breaker open, writes are
+// refused at once with a Retry-After.
+//
+// Before any primary is adopted (none reachable at start), the memory store is the
+// storage of record, as the contract's fallback says. Once the fallback has taken a
+// write, an automatic switch to a returning primary would drop that write, so the switch
+// only happens while the fallback is untouched.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+#include "db/circuit_breaker.hpp"
+#include "store/change_notifier.hpp"
+#include "store/memory_store.hpp"
+#include "store/pg_store.hpp"
+#include "store/repository.hpp"
+
+namespace gateway::store {
+
+class MirroredStore final : public Repository {
+  public:
+    enum class Start { on_primary, on_fallback };
+
+    MirroredStore(MemoryStore& mirror, db::CircuitBreaker& breaker, Start start);
+
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> create(domain::ApiSpec spec) override;
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> find(std::string ref) override;
+    boost::asio::awaitable<StoreResult<ApiPage>> list(ListQuery query) override;
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> replace(
+        std::string ref, domain::ApiSpec spec, domain::Precondition precondition) override;
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> patch(
+        std::string ref, boost::json::object merge_patch,
+        domain::Precondition precondition) override;
+    boost::asio::awaitable<StoreResult<Done>> remove(std::string ref,
+                                                     domain::Precondition precondition) override;
+
+    // --- the primary keeper's side
+
+    // Writes go to this primary from now on (the mirror holds its APIs).
+    void adopt(std::shared_ptr<PgStore> primary, std::shared_ptr<ChangeNotifier> notifier);
+    bool adopted() const;
+    // Ends the fallback's role as storage of record, so that a primary can be adopted;
+    // false (and nothing changes) when the fallback has taken a write. Until adopt(),
+    // writes are answered 503 with a short Retry-After.
+    bool close_fallback();
+    // The operator asked for the switch (SIGHUP): closes the fallback even if written.
+    void force_close_fallback() { fallback_.store(closed); }
+    bool fallback_took_writes() const;
+
+  private:
+    struct Writer {
+        std::shared_ptr<PgStore> store;
+        std::shared_ptr<ChangeNotifier> notifier;
+    };
+    enum FallbackState : int { open_untouched, open_written, closed };
+
+    std::shared_ptr<const Writer> writer() const;
+    // Where a write goes when no primary is adopted: the fallback (true) or nowhere yet.
+    bool enter_fallback_write();
+    // A write refused before it reached any storage; nullopt when it may proceed.
+    std::optional<StoreError> refusal() const;
+
+    MemoryStore& mirror_;
+    db::CircuitBreaker& breaker_;
+    mutable std::mutex writer_mutex_;  // a plain mutex: see DatabaseManager::primary_mutex_
+    std::shared_ptr<const Writer> writer_;
+    std::atomic<int> fallback_;
+};
+
+}  // namespace gateway::store
