@@ -1,5 +1,6 @@
 #include "app/serve.hpp"
 
+#include <atomic>
 #include <csignal>
 #include <functional>
 #include <memory>
@@ -36,6 +37,14 @@ unsigned worker_count(const config::ServerSettings& settings) {
 
 asio::awaitable<api::DatabaseHealth> database_health(db::DatabaseManager& database) {
     co_return to_database_health(co_await database.health_check());
+}
+
+// GET /health/ready: reads state only, never waits. `server` is null until it exists.
+api::Readiness readiness(const http::Server* server, bool storage_loaded) {
+    if (server == nullptr) return {false, "starting"};
+    if (server->draining()) return {false, "shutting down"};
+    if (!storage_loaded) return {false, "storage not loaded"};
+    return {true, {}};
 }
 
 // Requests in flight get up to the shutdown timeout; then the workers stop regardless.
@@ -90,13 +99,21 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
         repository = router_store.get();
     }
     api::ApiHandlers handlers(*repository);
-    api::Router router(handlers, [&database] { return database_health(database); });
+    // Readiness's storage term: whether reads can be served. The database was initialized
+    // above, so they can as soon as the server listens.
+    std::atomic<bool> listening{false};
+    const auto storage_loaded = [&listening] { return listening.load(); };
+    const http::Server* ready_server = nullptr;  // set below, before any request arrives
+    api::Router router(
+        handlers, [&database] { return database_health(database); },
+        [&ready_server, storage_loaded] { return readiness(ready_server, storage_loaded()); });
 
     http::IoPool pool(workers);
     http::Server server(
         pool, settings.server,
         [&router](const api::Request& request) { return router.route(request); },
         [&settings] { return make_access_logger(settings.log); });
+    ready_server = &server;
     boost::asio::ip::tcp::endpoint endpoint;
     try {
         endpoint = server.listen();
@@ -106,6 +123,7 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
         flush_logs();
         return 1;
     }
+    listening = true;
     server.start();
 
     auto& io = pool.at(0);
