@@ -35,9 +35,21 @@ boost::asio::awaitable<Response> Router::route(const Request& request) {
         }
         co_return not_found_response();
     }
-    if (depth == 1 && first == "health") {
-        if (method != "GET") co_return method_not_allowed_response("GET");
-        co_return health_response(co_await database_health_());
+    if (first == "health") {
+        if (depth == 1) {
+            if (method != "GET") co_return method_not_allowed_response("GET");
+            co_return health_response(co_await database_health_());
+        }
+        const std::string probe = *std::next(it);  // percent-decoded, like `first`
+        if (depth == 2 && probe == "live") {
+            if (method != "GET") co_return method_not_allowed_response("GET");
+            co_return liveness_response();
+        }
+        if (depth == 2 && probe == "ready") {
+            if (method != "GET") co_return method_not_allowed_response("GET");
+            co_return readiness_response(readiness_());
+        }
+        co_return not_found_response();
     }
     if (depth == 1 && first == "openapi.json") {
         if (method != "GET") co_return method_not_allowed_response("GET");

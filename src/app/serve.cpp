@@ -1,5 +1,6 @@
 #include "app/serve.hpp"
 
+#include <atomic>
 #include <csignal>
 #include <functional>
 #include <memory>
@@ -55,6 +56,14 @@ db::CircuitBreaker::Options breaker_options(const config::MirrorSettings& mirror
     options.threshold = mirror.breaker_threshold;
     options.max_backoff = mirror.max_probe_interval;
     return options;
+}
+
+// GET /health/ready: reads state only, never waits. `server` is null until it exists.
+api::Readiness readiness(const http::Server* server, bool storage_loaded) {
+    if (server == nullptr) return {false, "starting"};
+    if (server->draining()) return {false, "shutting down"};
+    if (!storage_loaded) return {false, "storage not loaded"};
+    return {true, {}};
 }
 
 // Requests in flight get up to the shutdown timeout; then the workers stop regardless.
@@ -127,13 +136,24 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
     } else {
         health_check = [&database] { return database_health(database); };
     }
-    api::Router router(handlers, health_check);
+    // Readiness's storage term: whether reads can be served. Without a database, as soon
+    // as the server listens; with one, once the mirror holds the adopted primary's APIs
+    // (or while the in-memory fallback is the storage of record).
+    std::atomic<bool> listening{false};
+    const auto storage_loaded = [&listening, &mirrored] {
+        return listening.load() && (!mirrored || mirrored->serves_reads());
+    };
+    const http::Server* ready_server = nullptr;  // set below, before any request arrives
+    api::Router router(handlers, health_check, [&ready_server, storage_loaded] {
+        return readiness(ready_server, storage_loaded());
+    });
 
     http::IoPool pool(workers);
     http::Server server(
         pool, settings.server,
         [&router](const api::Request& request) { return router.route(request); },
         [&settings] { return make_access_logger(settings.log); });
+    ready_server = &server;
     boost::asio::ip::tcp::endpoint endpoint;
     try {
         endpoint = server.listen();
@@ -143,6 +163,7 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
         flush_logs();
         return 1;
     }
+    listening = true;
     server.start();
 
     auto& io = pool.at(0);

@@ -50,6 +50,9 @@ class Server {
     // Safe to call from any thread.
     void begin_shutdown();
 
+    // True from begin_shutdown() on. A plain read, cheap enough for every probe.
+    bool draining() const { return stopping_.load(std::memory_order_relaxed); }
+
     // Connections still open.
     std::size_t open_sessions() const;
 

@@ -45,6 +45,9 @@ class MirroredStore final : public Repository {
     // Writes go to this primary from now on (the mirror holds its APIs).
     void adopt(std::shared_ptr<PgStore> primary, std::shared_ptr<ChangeNotifier> notifier);
     bool adopted() const;
+    // Reads have something to be answered from: the adopted primary's mirror, or the
+    // fallback while it is the storage of record.
+    bool serves_reads() const { return adopted() || fallback_.load() != closed; }
     // Ends the fallback's role as storage of record, so that a primary can be adopted;
     // false (and nothing changes) when the fallback has taken a write. Until adopt(),
     // writes are answered 503 with a short Retry-After.

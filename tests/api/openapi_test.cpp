@@ -97,6 +97,7 @@ const std::vector<ContractOperation> kContractOperations = {
     {"/apis/{ref}", "get", "200"},   {"/apis/{ref}", "put", "200"},
     {"/apis/{ref}", "patch", "200"}, {"/apis/{ref}", "delete", "204"},
     {"/health", "get", "200"},       {"/openapi.json", "get", "200"},
+    {"/health/live", "get", "200"},  {"/health/ready", "get", "200"},
 };
 
 const std::vector<std::string> kHttpMethods = {"get",     "put",  "post",  "delete",
@@ -244,6 +245,23 @@ TEST(OpenApiDocument, CreateAnswersWithLocationAndETag) {
     const json::object& headers = created.at("headers").as_object();
     EXPECT_TRUE(headers.contains("Location"));
     EXPECT_TRUE(headers.contains("ETag"));
+}
+
+TEST(OpenApiDocument, ReadinessDescribesNotReadyAs503) {
+    const json::object& not_ready =
+        dereferenced(operation("/health/ready", "get").at("responses").at("503"));
+    const json::object& schema =
+        dereferenced(not_ready.at("content").at("application/json").at("schema"));
+    EXPECT_TRUE(schema.at("properties").as_object().contains("reason"));
+}
+
+TEST(OpenApiDocument, ProbesAreNeverCached) {
+    for (const char* path : {"/health/live", "/health/ready"}) {
+        for (const auto& [status, response] : operation(path, "get").at("responses").as_object()) {
+            const json::object& headers = dereferenced(response).at("headers").as_object();
+            EXPECT_TRUE(headers.contains("Cache-Control")) << path << " " << std::string(status);
+        }
+    }
 }
 
 TEST(OpenApiDocument, ListTakesTheContractQueryParameters) {

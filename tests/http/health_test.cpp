@@ -117,7 +117,8 @@ TEST_F(OpenApi, DescribesEveryEndpoint) {
     EXPECT_TRUE(document.at("openapi").as_string().starts_with("3.")) << document.at("openapi");
     ASSERT_TRUE(document.contains("paths"));
     const json::object& paths = document.at("paths").as_object();
-    for (const char* path : {"/apis", "/health", "/openapi.json"}) {
+    for (const char* path :
+         {"/apis", "/health", "/health/live", "/health/ready", "/openapi.json"}) {
         EXPECT_TRUE(paths.contains(path)) << path;
     }
     bool has_item_path = false;
