@@ -11,6 +11,7 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "app/database_json.hpp"
 #include "app/health_details.hpp"
 #include "app/logging.hpp"
 #include "sources/source_resolver.hpp"
@@ -97,7 +98,7 @@ int run_check_db(const config::Settings& settings, std::vector<config::DatabaseS
         return 1;
     }
     boost::json::object out;
-    out["connection"] = database.connection_info();
+    out["connection"] = connection_info_json(database.connection_info());
     out["health"] = health_to_json(health);
     database.shutdown();
     flush_logs();

@@ -1,5 +1,7 @@
 #include "app/health_details.hpp"
 
+#include "app/database_json.hpp"
+
 namespace gateway::app {
 
 api::DatabaseHealth to_database_health(const db::HealthReport& report) {
@@ -8,7 +10,7 @@ api::DatabaseHealth to_database_health(const db::HealthReport& report) {
     if (!report.using_primary) return health;
     if (report.latency_ms) health.details["latency_ms"] = *report.latency_ms;
     health.details["source"] = report.source;
-    if (report.pool) health.details["pool"] = db::pool_stats_json(*report.pool);
+    if (report.pool) health.details["pool"] = pool_stats_json(*report.pool);
     return health;
 }
 

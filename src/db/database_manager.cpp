@@ -24,12 +24,6 @@ double millis_since(Clock::time_point start) {
 
 }  // namespace
 
-boost::json::object pool_stats_json(const PoolStats& stats) {
-    return {{"in_use", stats.in_use},   {"idle", stats.idle},        {"waiting", stats.waiting},
-            {"created", stats.created}, {"closed", stats.closed},    {"timeouts", stats.timeouts},
-            {"errors", stats.errors},   {"rejected", stats.rejected}};
-}
-
 DatabaseManager::DatabaseManager(config::DatabaseSettings settings,
                                  std::unique_ptr<PrimaryCandidates> candidates)
     : settings_(settings), candidates_(std::move(candidates)) {}
@@ -189,30 +183,29 @@ boost::asio::awaitable<HealthReport> DatabaseManager::health_check() {
     co_return report;
 }
 
-boost::json::object DatabaseManager::connection_info() const {
-    boost::json::object info;
+ConnectionInfo DatabaseManager::connection_info() const {
+    ConnectionInfo info;
     auto current = primary();
-    info["type"] = current ? "postgresql" : "in-memory";
-    info["using_primary"] = current != nullptr;
     if (!current) return info;
-    info["source"] = current->source;
+    info.using_primary = true;
+    info.source = current->source;
     if (current->renewable) {
         // After a rotation the pool connects with what the source gave last.
         const auto params = current->renewable->params();
-        info["url"] = config::describe_for_log(params);
-        info["host"] = params.host;
-        info["port"] = params.port;
-        info["database"] = params.dbname;
-        info["user"] = params.user;
+        info.url = config::describe_for_log(params);
+        info.host = params.host;
+        info.port = params.port;
+        info.database = params.dbname;
+        info.user = params.user;
     } else {
-        info["url"] = current->description;
-        info["host"] = current->host;
-        info["port"] = current->port;
-        info["database"] = current->database;
-        info["user"] = current->user;
+        info.url = current->description;
+        info.host = current->host;
+        info.port = current->port;
+        info.database = current->database;
+        info.user = current->user;
     }
-    info["ssl"] = current->ssl;
-    info["pool"] = pool_stats_json(current->pool->stats());
+    info.ssl = current->ssl;
+    info.pool = current->pool->stats();
     return info;
 }
 

@@ -15,7 +15,6 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/json/object.hpp>
 
 #include "config/settings.hpp"
 #include "db/connection_pool.hpp"
@@ -50,8 +49,18 @@ struct HealthReport {
     std::optional<PoolStats> pool;
 };
 
-// The pool's figures as JSON, for /health details and check-db.
-boost::json::object pool_stats_json(const PoolStats& stats);
+// What may be shown about the storage in use (check-db): never a password.
+struct ConnectionInfo {
+    bool using_primary = false;  // false: in-memory storage, and nothing below is set
+    std::string source;
+    std::string url;  // the password masked
+    std::string host;
+    std::uint16_t port = 0;
+    std::string database;
+    std::string user;
+    bool ssl = false;
+    PoolStats pool;
+};
 
 class DatabaseManager {
   public:
@@ -78,8 +87,8 @@ class DatabaseManager {
     // The primary in use, or null on in-memory storage.
     std::shared_ptr<const Primary> primary() const;
 
-    // type, using_primary, source, host, port, database, user, ssl, pool figures.
-    boost::json::object connection_info() const;
+    // The primary in use as the pool connects to it now, with the pool's figures.
+    ConnectionInfo connection_info() const;
 
     // Closes the pool: idle connections now, busy ones as they come back. Then stops the
     // candidates' background work (threads for blocking AWS calls).
