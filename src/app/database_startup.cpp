@@ -103,7 +103,7 @@ int run_check_db(const config::Settings& settings, std::vector<config::DatabaseS
     database.shutdown();
     flush_logs();
     std::printf("%s\n", boost::json::serialize(out).c_str());
-    return health.using_primary && health.status == "healthy" ? 0 : 1;
+    return health.using_primary && health.status == domain::HealthStatus::healthy ? 0 : 1;
 }
 
 }  // namespace gateway::app

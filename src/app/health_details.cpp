@@ -16,7 +16,7 @@ api::DatabaseHealth to_database_health(const db::HealthReport& report) {
 
 boost::json::object health_to_json(const db::HealthReport& report) {
     const api::DatabaseHealth health = to_database_health(report);
-    boost::json::object out{{"status", health.status},
+    boost::json::object out{{"status", api::health_status_name(health.status)},
                             {"type", health.type},
                             {"message", health.message},
                             {"using_primary", health.using_primary}};

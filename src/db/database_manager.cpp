@@ -150,7 +150,7 @@ boost::asio::awaitable<HealthReport> DatabaseManager::health_check() {
     HealthReport report;
     auto current = primary();
     if (!current) {
-        report.status = "degraded";
+        report.status = domain::HealthStatus::degraded;
         report.type = "in-memory";
         report.message = "Using fallback in-memory storage";
         report.using_primary = false;
@@ -168,7 +168,7 @@ boost::asio::awaitable<HealthReport> DatabaseManager::health_check() {
         const auto left = std::max(settings_.health_timeout - spent, std::chrono::milliseconds(1));
         auto ping = co_await (*connection)->simple_query("SELECT 1", left);
         if (ping) {
-            report.status = "healthy";
+            report.status = domain::HealthStatus::healthy;
             report.message = "Primary database connection is healthy";
             report.latency_ms = millis_since(started);
             report.pool = current->pool->stats();
@@ -178,7 +178,7 @@ boost::asio::awaitable<HealthReport> DatabaseManager::health_check() {
     } else {
         report.message = "Primary database check failed: " + connection.error().message;
     }
-    report.status = "unhealthy";
+    report.status = domain::HealthStatus::unhealthy;
     report.pool = current->pool->stats();
     co_return report;
 }

@@ -20,6 +20,7 @@
 #include "db/connection_pool.hpp"
 #include "db/primary_candidate.hpp"
 #include "db/renewable_conninfo.hpp"
+#include "domain/health_status.hpp"
 
 namespace gateway::db {
 
@@ -40,8 +41,8 @@ struct Primary {
 
 // One health probe's outcome; the api layer turns it into the /health body.
 struct HealthReport {
-    std::string status;  // healthy | degraded | unhealthy
-    std::string type;    // postgresql | in-memory
+    domain::HealthStatus status = domain::HealthStatus::unhealthy;
+    std::string type;  // postgresql | in-memory
     std::string message;
     bool using_primary = false;
     std::optional<double> latency_ms;
