@@ -11,7 +11,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -78,7 +77,7 @@ class DatabaseManager {
     // no usable source, or migrations failing on the chosen database.
     boost::asio::awaitable<bool> initialize(boost::asio::any_io_executor executor);
 
-    // Resolves the sources again and swaps the primary in one step; requests already
+    // Tries the candidates again and swaps the primary in one step; requests already
     // holding the old pool finish on it. When no source passes, the current state stays.
     boost::asio::awaitable<bool> reinitialize(boost::asio::any_io_executor executor);
 
