@@ -7,8 +7,20 @@
 
 namespace gateway::api {
 
+std::string_view health_status_name(domain::HealthStatus status) {
+    switch (status) {
+        case domain::HealthStatus::healthy:
+            return "healthy";
+        case domain::HealthStatus::degraded:
+            return "degraded";
+        case domain::HealthStatus::unhealthy:
+            return "unhealthy";
+    }
+    return "unhealthy";  // not reached: every enumerator is handled above
+}
+
 Response health_response(const DatabaseHealth& database) {
-    const bool healthy = database.status != "unhealthy";
+    const bool healthy = database.status != domain::HealthStatus::unhealthy;
     Response response;
     response.status = healthy ? 200 : 503;
     // Written by hand: monitors poll this often, and its key order is part of the contract.
@@ -17,7 +29,7 @@ Response health_response(const DatabaseHealth& database) {
     out += healthy ? R"({"status":"healthy")" : R"({"status":"unhealthy")";
     out += R"(,"service":"Gateway Management API","version":")" GATEWAY_VERSION
            R"(","database":{"status":)";
-    domain::append_json_string(out, database.status);
+    domain::append_json_string(out, health_status_name(database.status));
     out += ",\"type\":";
     domain::append_json_string(out, database.type);
     out += ",\"message\":";

@@ -3,11 +3,13 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
 #include "api/request.hpp"
+#include "domain/health_status.hpp"
 
 namespace gateway::api {
 
@@ -15,8 +17,8 @@ namespace gateway::api {
 // figures, the source chosen); it is empty for the in-memory row, which the contract
 // fixes key for key.
 struct DatabaseHealth {
-    std::string status;  // healthy | degraded | unhealthy
-    std::string type;    // postgresql | in-memory
+    domain::HealthStatus status = domain::HealthStatus::unhealthy;
+    std::string type;  // postgresql | in-memory
     std::string message;
     bool using_primary = false;
     boost::json::object details;
@@ -24,6 +26,9 @@ struct DatabaseHealth {
 
 // Whoever owns the storage answers this; it must bound its own wait.
 using DatabaseHealthCheck = std::function<boost::asio::awaitable<DatabaseHealth>()>;
+
+// "healthy", "degraded" or "unhealthy": the status as JSON carries it.
+std::string_view health_status_name(domain::HealthStatus status);
 
 // 200 unless the database is unhealthy, then 503.
 Response health_response(const DatabaseHealth& database);

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <exception>
+#include <memory>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
@@ -9,8 +11,10 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "app/database_json.hpp"
 #include "app/health_details.hpp"
 #include "app/logging.hpp"
+#include "sources/source_resolver.hpp"
 
 namespace gateway::app {
 
@@ -41,6 +45,14 @@ asio::awaitable<db::HealthReport> check_on(db::DatabaseManager& database,
 
 }  // namespace
 
+db::DatabaseManager make_database_manager(const config::DatabaseSettings& settings,
+                                          std::vector<config::DatabaseSource> sources,
+                                          config::EnvMap environment) {
+    return db::DatabaseManager(
+        settings, std::make_unique<sources::SourceResolver>(
+                      std::move(sources), std::move(environment), settings.statement_timeout));
+}
+
 bool initialize_database(db::DatabaseManager& database) {
     return run_to_completion(&initialize_on, database);
 }
@@ -56,7 +68,8 @@ int run_migrate(const config::Settings& settings, std::vector<config::DatabaseSo
                      "AWS_DB_HOST)\n");
         return 1;
     }
-    db::DatabaseManager database(database_settings, std::move(sources), std::move(environment));
+    auto database =
+        make_database_manager(database_settings, std::move(sources), std::move(environment));
     try {
         initialize_database(database);
     } catch (const std::exception& error) {
@@ -74,7 +87,8 @@ int run_check_db(const config::Settings& settings, std::vector<config::DatabaseS
     config::DatabaseSettings database_settings = settings.database;
     database_settings.auto_migrate = false;  // a check must not change the database
     database_settings.fallback = config::FallbackPolicy::memory;
-    db::DatabaseManager database(database_settings, std::move(sources), std::move(environment));
+    auto database =
+        make_database_manager(database_settings, std::move(sources), std::move(environment));
     db::HealthReport health;
     try {
         health = run_to_completion(&check_on, database);
@@ -84,12 +98,12 @@ int run_check_db(const config::Settings& settings, std::vector<config::DatabaseS
         return 1;
     }
     boost::json::object out;
-    out["connection"] = database.connection_info();
+    out["connection"] = connection_info_json(database.connection_info());
     out["health"] = health_to_json(health);
     database.shutdown();
     flush_logs();
     std::printf("%s\n", boost::json::serialize(out).c_str());
-    return health.using_primary && health.status == "healthy" ? 0 : 1;
+    return health.using_primary && health.status == domain::HealthStatus::healthy ? 0 : 1;
 }
 
 }  // namespace gateway::app

@@ -2,10 +2,19 @@
 // only talk to the database (migrate, check-db).
 #pragma once
 
+#include <vector>
+
+#include "config/database_sources.hpp"
 #include "config/settings.hpp"
 #include "db/database_manager.hpp"
 
 namespace gateway::app {
+
+// The manager of the primary over the configured sources, in the contract's order.
+// `environment` is where the AWS credential chain looks when a source needs it.
+db::DatabaseManager make_database_manager(const config::DatabaseSettings& settings,
+                                          std::vector<config::DatabaseSource> sources,
+                                          config::EnvMap environment);
 
 // Runs DatabaseManager::initialize to completion on a private event loop. Returns
 // whether a primary is in use; throws std::runtime_error when the start must stop.

@@ -39,13 +39,13 @@ boost::json::object breaker_details(const db::CircuitBreaker::State& state) {
 boost::asio::awaitable<api::DatabaseHealth> mirror_health(MirrorHealthSources sources) {
     if (!sources.store.adopted()) {
         // The contract's fallback row, exactly: the memory store is the storage of record.
-        co_return api::DatabaseHealth{
-            "degraded", "in-memory", "Using fallback in-memory storage", false, {}};
+        co_return api::DatabaseHealth{domain::HealthStatus::degraded, "in-memory",
+                                      "Using fallback in-memory storage", false, {}};
     }
     const auto breaker = sources.breaker.state();
     api::DatabaseHealth health;
     if (breaker.open) {
-        health = api::DatabaseHealth{"unhealthy", "postgresql",
+        health = api::DatabaseHealth{domain::HealthStatus::unhealthy, "postgresql",
                                      "Primary database unavailable: " + breaker.reason, true, {}};
     } else {
         health = to_database_health(co_await sources.database.health_check());

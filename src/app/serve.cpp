@@ -98,7 +98,8 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
           config::EnvMap environment) {
     const unsigned workers = worker_count(settings.server);
     const bool database_configured = !sources.empty();
-    db::DatabaseManager database(settings.database, std::move(sources), std::move(environment));
+    auto database =
+        make_database_manager(settings.database, std::move(sources), std::move(environment));
     bool using_primary = false;
     try {
         using_primary = initialize_database(database);

@@ -1,6 +1,7 @@
-// Owns the primary database: picks the first configured source that passes its
-// pre-flight check, runs migrations, holds the pool, reports health, and can resolve
-// the sources again (SIGHUP) without dropping work in flight.
+// Owns the primary database: tries the candidate sources in order until one passes its
+// pre-flight check, runs migrations, holds the pool, reports health, and can try the
+// sources again (SIGHUP) without dropping work in flight. Where a source's credentials
+// come from is the candidates' business (see sources/), not this class's.
 #pragma once
 
 #include <atomic>
@@ -10,26 +11,15 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/json/object.hpp>
 
-#include "config/database_sources.hpp"
 #include "config/settings.hpp"
 #include "db/connection_pool.hpp"
-#include "db/db_error.hpp"
-#include "db/iam_token_conninfo.hpp"
+#include "db/primary_candidate.hpp"
 #include "db/renewable_conninfo.hpp"
-
-namespace boost::asio {
-class thread_pool;
-}
-
-namespace gateway::aws {
-class CredentialChain;
-}
+#include "domain/health_status.hpp"
 
 namespace gateway::db {
 
@@ -50,8 +40,8 @@ struct Primary {
 
 // One health probe's outcome; the api layer turns it into the /health body.
 struct HealthReport {
-    std::string status;  // healthy | degraded | unhealthy
-    std::string type;    // postgresql | in-memory
+    domain::HealthStatus status = domain::HealthStatus::unhealthy;
+    std::string type;  // postgresql | in-memory
     std::string message;
     bool using_primary = false;
     std::optional<double> latency_ms;
@@ -59,16 +49,24 @@ struct HealthReport {
     std::optional<PoolStats> pool;
 };
 
-// The pool's figures as JSON, for /health details and check-db.
-boost::json::object pool_stats_json(const PoolStats& stats);
+// What may be shown about the storage in use (check-db): never a password.
+struct ConnectionInfo {
+    bool using_primary = false;  // false: in-memory storage, and nothing below is set
+    std::string source;
+    std::string url;  // the password masked
+    std::string host;
+    std::uint16_t port = 0;
+    std::string database;
+    std::string user;
+    bool ssl = false;
+    PoolStats pool;
+};
 
 class DatabaseManager {
   public:
-    // `environment` is where the AWS credential chain looks (AWS_ACCESS_KEY_ID, profiles,
-    // container and web identity variables); it is only read when a Secrets Manager
-    // source is configured.
-    DatabaseManager(config::DatabaseSettings settings, std::vector<config::DatabaseSource> sources,
-                    config::EnvMap environment);
+    // `candidates` are the configured sources in trial order; none means in-memory storage.
+    DatabaseManager(config::DatabaseSettings settings,
+                    std::unique_ptr<PrimaryCandidates> candidates);
     ~DatabaseManager();
     DatabaseManager(const DatabaseManager&) = delete;
     DatabaseManager& operator=(const DatabaseManager&) = delete;
@@ -79,7 +77,7 @@ class DatabaseManager {
     // no usable source, or migrations failing on the chosen database.
     boost::asio::awaitable<bool> initialize(boost::asio::any_io_executor executor);
 
-    // Resolves the sources again and swaps the primary in one step; requests already
+    // Tries the candidates again and swaps the primary in one step; requests already
     // holding the old pool finish on it. When no source passes, the current state stays.
     boost::asio::awaitable<bool> reinitialize(boost::asio::any_io_executor executor);
 
@@ -89,43 +87,25 @@ class DatabaseManager {
     // The primary in use, or null on in-memory storage.
     std::shared_ptr<const Primary> primary() const;
 
-    // type, using_primary, source, host, port, database, user, ssl, pool figures.
-    boost::json::object connection_info() const;
+    // The primary in use as the pool connects to it now, with the pool's figures.
+    ConnectionInfo connection_info() const;
 
-    // Closes the pool: idle connections now, busy ones as they come back. Stops the
-    // blocking-work threads, after the call they are running (if any) has returned.
+    // Closes the pool: idle connections now, busy ones as they come back. Then stops the
+    // candidates' background work (threads for blocking AWS calls).
     void shutdown();
 
     const config::DatabaseSettings& settings() const { return settings_; }
 
   private:
-    // The first source that passes, as a ready Primary (migrated when DB_AUTO_MIGRATE).
+    // The first candidate that passes, as a ready Primary (migrated when DB_AUTO_MIGRATE).
     boost::asio::awaitable<std::shared_ptr<const Primary>> resolve(
         boost::asio::any_io_executor executor);
-    boost::asio::awaitable<std::shared_ptr<const Primary>> try_source(
-        boost::asio::any_io_executor executor, const config::DatabaseSource& source);
-    // The source's connection parameters; nullopt (after a log line) when it is skipped.
-    boost::asio::awaitable<std::optional<config::ConnectionParams>> connection_params(
-        const config::DatabaseSource& source);
-    // The secret's connection parameters, fetched off the event loop; nullopt (after one
-    // log line saying why) when the source must be skipped.
-    boost::asio::awaitable<std::optional<config::ConnectionParams>> fetch_secret(
-        const config::SecretsManagerSource& source);
-    // The pool's way to fetch the secret again when the server refuses its credentials.
-    std::shared_ptr<RenewableConninfo> renewable_conninfo(
-        const config::SecretsManagerSource& source, config::ConnectionParams initial) const;
-    // AWS_DB_IAM_AUTH: credentials fetched off the event loop, then a token per
-    // connection; null (after one log line saying why) when there are no credentials.
-    boost::asio::awaitable<std::shared_ptr<IamTokenConninfo>> iam_conninfo(
-        const config::IamAuthentication& iam, const config::ConnectionParams& params);
+    boost::asio::awaitable<std::shared_ptr<const Primary>> try_candidate(
+        boost::asio::any_io_executor executor, PrimaryCandidate candidate);
     void install(std::shared_ptr<const Primary> primary);
 
     const config::DatabaseSettings settings_;
-    const std::vector<config::DatabaseSource> sources_;
-    // Only with a source that calls AWS (Secrets Manager, IAM auth): a few threads for the
-    // blocking HTTPS calls, so that they never hold up an event loop, and the credentials.
-    std::unique_ptr<boost::asio::thread_pool> blocking_;
-    std::shared_ptr<aws::CredentialChain> aws_credentials_;
+    const std::unique_ptr<PrimaryCandidates> candidates_;
     // A plain mutex rather than std::atomic<std::shared_ptr>: libstdc++ 12 releases that
     // one's internal lock with relaxed ordering, which ThreadSanitizer rightly flags.
     mutable std::mutex primary_mutex_;

@@ -1,13 +1,13 @@
-#include "db/iam_token_conninfo.hpp"
+#include "sources/iam_token_conninfo.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
 
 #include "aws/rds_auth_token.hpp"
-#include "db/blocking_work.hpp"
+#include "sources/blocking_work.hpp"
 
-namespace gateway::db {
+namespace gateway::sources {
 
 std::shared_ptr<IamTokenConninfo> IamTokenConninfo::create(
     config::ConnectionParams params, std::string region, aws::Credentials initial,
@@ -28,7 +28,7 @@ IamTokenConninfo::IamTokenConninfo(config::ConnectionParams params, std::string 
       options_(std::move(options)),
       credentials_(std::move(initial)) {}
 
-ConninfoSource::Current IamTokenConninfo::current() const {
+IamTokenConninfo::Current IamTokenConninfo::current() const {
     refresh_if_expiring();
     aws::Credentials credentials;
     std::uint64_t generation = 0;
@@ -101,4 +101,4 @@ boost::asio::awaitable<bool> IamTokenConninfo::renew_after_refusal(std::uint64_t
     co_return install(*fetched);
 }
 
-}  // namespace gateway::db
+}  // namespace gateway::sources

@@ -11,7 +11,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-namespace gateway::db {
+namespace gateway::sources {
 
 // Awaiting the result gives std::optional<R>, always engaged: co_spawn hands a
 // default-constructed value to the handler when the work throws (the exception is
@@ -29,4 +29,4 @@ auto run_blocking(const boost::asio::any_io_executor& blocking, Work&& work) {
         boost::asio::use_awaitable);
 }
 
-}  // namespace gateway::db
+}  // namespace gateway::sources

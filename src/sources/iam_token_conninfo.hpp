@@ -20,9 +20,9 @@
 #include "db/conninfo_source.hpp"
 #include "domain/expected.hpp"
 
-namespace gateway::db {
+namespace gateway::sources {
 
-class IamTokenConninfo final : public ConninfoSource,
+class IamTokenConninfo final : public db::ConninfoSource,
                                public std::enable_shared_from_this<IamTokenConninfo> {
   public:
     // Blocking (the credential chain); the error is one clause for a log line.
@@ -78,4 +78,4 @@ class IamTokenConninfo final : public ConninfoSource,
     mutable std::optional<Clock::time_point> last_refusal_fetch_;
 };
 
-}  // namespace gateway::db
+}  // namespace gateway::sources

@@ -1,7 +1,7 @@
 // IAM auth tokens as passwords: one token per connection signed with the cached
 // credentials and the clock of the moment, credentials refreshed in the background
 // before they expire, and fetched again (rarely) when the server refuses a token.
-#include "db/iam_token_conninfo.hpp"
+#include "sources/iam_token_conninfo.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,7 +17,7 @@
 
 #include "aws/rds_auth_token.hpp"
 
-namespace gateway::db {
+namespace gateway::sources {
 namespace {
 
 using namespace std::chrono_literals;
@@ -81,8 +81,8 @@ class IamTokenConninfoTest : public ::testing::Test {
         asio::co_spawn(
             io_,
             [&]() -> asio::awaitable<void> {
-                outcome = co_await source->renew_after_refusal(generation,
-                                                               ConninfoSource::Clock::now() + 5s);
+                outcome = co_await source->renew_after_refusal(
+                    generation, db::ConninfoSource::Clock::now() + 5s);
             },
             asio::detached);
         io_.restart();
@@ -162,4 +162,4 @@ TEST_F(IamTokenConninfoTest, TheSameCredentialsOrAFailedFetchAreNoRenewal) {
 }
 
 }  // namespace
-}  // namespace gateway::db
+}  // namespace gateway::sources
