@@ -120,7 +120,7 @@ port_in_use() {
 # and up is preferred, away from the low ports that long-running services tend to use.
 port_range() {
     local low="" high="" wanted=1000
-    read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+    read -r low high 2>/dev/null </proc/sys/net/ipv4/ip_local_port_range || true
     if [[ "$low" =~ ^[0-9]+$ && "$high" =~ ^[0-9]+$ ]] && ((low <= high)); then
         if ((low - 10000 >= wanted)); then
             echo "10000 $((low - 1))"
