@@ -112,6 +112,33 @@ port_in_use() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# The ports a cluster may listen on, as "LOW HIGH". A test may stop a cluster and start it
+# again on the same port (tests/support/private_pg_cluster.cpp). The kernel hands ports of
+# its ephemeral range to the outgoing connections of every process, so one of those could
+# take the port in between and the restart would fail to bind; below the range the kernel
+# never picks a port by itself. Privileged ports (up to 1024) are left alone, and 10000
+# and up is preferred, away from the low ports that long-running services tend to use.
+port_range() {
+    local low="" high="" wanted=1000
+    read -r low high 2>/dev/null </proc/sys/net/ipv4/ip_local_port_range || true
+    if [[ "$low" =~ ^[0-9]+$ && "$high" =~ ^[0-9]+$ ]] && ((low <= high)); then
+        if ((low - 10000 >= wanted)); then
+            echo "10000 $((low - 1))"
+            return
+        elif ((low - 1025 >= wanted)); then
+            echo "1025 $((low - 1))"
+            return
+        elif ((65535 - high >= wanted)); then
+            # The range starts too low to leave room below it: above it is as safe.
+            echo "$((high + 1)) 65535"
+            return
+        fi
+    fi
+    # No range to read, or one that leaves no room outside it: any unprivileged port,
+    # accepting that a restart may then lose its port.
+    echo "1025 65535"
+}
+
 start_cluster() {
     local bindir
     bindir=$(pg_bindir)
@@ -192,12 +219,13 @@ full_page_writes = off
 client_connection_check_interval = '1s'
 EOF
 
-    # Pick a free port; another process can take it between the check and the bind,
-    # so a failed bind is retried with a new one.
-    local port="" attempt
+    # Pick a free port outside the ephemeral range (see port_range); another process can
+    # take it between the check and the bind, so a failed bind is retried with a new one.
+    local port="" attempt low high
+    read -r low high < <(port_range)
     for attempt in $(seq 1 20); do
         local candidate
-        candidate=$(shuf -i 20000-60999 -n 1)
+        candidate=$(shuf -i "$low-$high" -n 1)
         port_in_use "$candidate" && continue
         as_server_user truncate -s 0 "$dir/server.log"  # the server appends to it
         if as_server_user "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \

@@ -107,6 +107,11 @@ void PrivatePgCluster::stop_server() {
     pg_ctl({"-m", "fast", "-w", "-t", "60", "stop"});
 }
 
+void PrivatePgCluster::crash() {
+    thaw();
+    pg_ctl({"-m", "immediate", "-w", "-t", "60", "stop"});
+}
+
 void PrivatePgCluster::start_server() {
     pg_ctl(
         {"-l", (dir_ / "server.log").string(), "-w", "-t", "60", "-o", "-p " + env_.port, "start"});

@@ -28,8 +28,13 @@ class PrivatePgCluster {
 
     // pg_ctl stop -m fast: sessions are ended, the port closes; returns once it is down.
     void stop_server();
-    // pg_ctl start on the same port; returns once it accepts connections.
+    // pg_ctl start on the same port; returns once it accepts connections. After crash()
+    // that includes crash recovery from the write-ahead log.
     void start_server();
+    // pg_ctl stop -m immediate: every server process quits at once, without a shutdown
+    // checkpoint, as in a crash; returns once it is down. A frozen cluster is thawed
+    // first, since a stopped process cannot act on the request.
+    void crash();
 
     // Stops every PostgreSQL process (SIGSTOP) without closing anything: connections stay
     // open and new ones complete their TCP handshake, but nothing is ever answered, as
