@@ -162,7 +162,9 @@ TEST_F(PoolHttpTest, ExhaustedPoolAnswers503AfterThePoolTimeoutAndRecovers) {
     const auto started = Clock::now();
     const Response refused = list_apis(client);
     const auto spent = Clock::now() - started;
-    EXPECT_TRUE(IsDetailError(refused, 503));
+    ASSERT_TRUE(IsDetailError(refused, 503));
+    EXPECT_EQ(refused.json().as_object().at("detail").as_string(),
+              "Database unavailable: no database connection free within 0.5s");
     EXPECT_LT(spent, kPoolTimeout + kAnswerSlack)
         << std::chrono::duration<double>(spent).count() << " s";
     EXPECT_EQ(blocked.wait_for(0s), std::future_status::timeout)
