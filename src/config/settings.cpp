@@ -77,6 +77,9 @@ DatabaseSettings read_database(const EnvMap& env) {
     if (const auto timeout = read_decimal_seconds(env, "DB_POOL_TIMEOUT", max_timeout_seconds)) {
         db.pool_timeout = *timeout;
     }
+    if (const auto waiters = read_integer(env, "DB_POOL_MAX_WAITERS", 1, 1000000)) {
+        db.pool_max_waiters = static_cast<std::size_t>(*waiters);
+    }
     if (const auto text = lookup(env, "DB_POOL_RECYCLE")) {
         // SQLAlchemy spells "never" as -1; 0 would otherwise mean recycling on every use.
         const auto recycle = parse_integer(*text, -1, max_recycle_seconds);

@@ -53,6 +53,9 @@ struct DatabaseSettings {
     std::chrono::milliseconds pool_timeout{30000};  // DB_POOL_TIMEOUT (seconds, fractions)
     std::chrono::seconds pool_recycle{1800};        // DB_POOL_RECYCLE; 0 = never
     bool pool_pre_ping = true;                      // DB_POOL_PRE_PING
+    // Requests that may wait for a connection at once; one more fails at once. A guard
+    // against unbounded memory, not a throttle: DB_POOL_TIMEOUT bounds each wait.
+    std::size_t pool_max_waiters = 10000;  // DB_POOL_MAX_WAITERS
     // How long a connection beyond pool_size may sit idle before it is closed. SQLAlchemy
     // closes it at once; under steady load that opens and closes a connection (TCP,
     // SCRAM, a backend fork) for nearly every request, so a short grace keeps it.

@@ -24,9 +24,6 @@ namespace {
 constexpr auto kPingAfterIdle = 1s;
 // The ping is a liveness check, not a query: a healthy server answers in milliseconds.
 constexpr std::chrono::milliseconds kPingTimeoutCap = 2s;
-// More waiters than this per connection means the database cannot keep up; new
-// acquirers fail at once instead of queueing without end.
-constexpr std::size_t kWaitersPerConnection = 4;
 
 }  // namespace
 
@@ -168,12 +165,16 @@ asio::awaitable<DbResult<ConnectionPool::Claim>> ConnectionPool::claim(
             ++claimed_;
             co_return Claim{};
         }
-        if (waiters_.size() >= kWaitersPerConnection * max_connections()) {
+        // A burst waits its turn: DB_POOL_TIMEOUT bounds each wait, as in SQLAlchemy. The
+        // count of waiters is bounded only so that a flood cannot grow the queue (and the
+        // requests behind it) without end; the bound sits far above any sane burst.
+        if (waiters_.size() >= settings_.pool_max_waiters) {
             ++counters_.rejected;
-            co_return db_error(DbErrc::pool_exhausted, "all " + std::to_string(max_connections()) +
-                                                           " database connections are busy and " +
-                                                           std::to_string(waiters_.size()) +
-                                                           " requests already wait");
+            co_return db_error(DbErrc::pool_exhausted,
+                               "all " + std::to_string(max_connections()) +
+                                   " database connections are busy and " +
+                                   std::to_string(waiters_.size()) +
+                                   " requests already wait, as many as DB_POOL_MAX_WAITERS allows");
         }
         waiter = std::make_shared<Waiter>(executor);
         waiter->timer.expires_after(max_wait);

@@ -1,7 +1,8 @@
 // A bounded pool of PgConnections shared by all worker threads, with SQLAlchemy's knobs:
-// pool_size kept open, max_overflow more when busy (closed when idle again), a bounded
-// wait for a connection, recycling by age, and a pre-ping before reusing a connection
-// that sat idle.
+// pool_size kept open, max_overflow more when busy (closed when idle again), a wait of at
+// most DB_POOL_TIMEOUT for a connection, recycling by age, and a pre-ping before reusing a
+// connection that sat idle. Waiters are served oldest first; their number is capped only
+// as a memory guard (DB_POOL_MAX_WAITERS), far above any burst the pool should absorb.
 #pragma once
 
 #include <chrono>
@@ -30,7 +31,7 @@ struct PoolStats {
     std::uint64_t closed = 0;
     std::uint64_t timeouts = 0;  // acquires that gave up after DB_POOL_TIMEOUT
     std::uint64_t errors = 0;    // failed connects and connections found broken
-    std::uint64_t rejected = 0;  // acquires refused at once: the wait queue was full
+    std::uint64_t rejected = 0;  // acquires refused at once: DB_POOL_MAX_WAITERS already wait
 };
 
 class ConnectionPool;
@@ -66,9 +67,10 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
     static std::shared_ptr<ConnectionPool> create(std::shared_ptr<ConninfoSource> conninfo,
                                                   config::DatabaseSettings settings);
 
-    // A healthy connection, or pool_exhausted after DB_POOL_TIMEOUT, connect_failed /
-    // timeout when a new one cannot be opened, shutting_down after close(). A broken
-    // idle connection found by the pre-ping is replaced without failing the caller.
+    // A healthy connection, or pool_exhausted after DB_POOL_TIMEOUT (or at once when
+    // DB_POOL_MAX_WAITERS requests already wait), connect_failed / timeout when a new one
+    // cannot be opened, shutting_down after close(). A broken idle connection found by
+    // the pre-ping is replaced without failing the caller.
     // The connection is opened on, and later used from, the caller's executor.
     boost::asio::awaitable<DbResult<PooledConnection>> acquire();
 

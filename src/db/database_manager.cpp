@@ -174,9 +174,12 @@ boost::asio::awaitable<HealthReport> DatabaseManager::health_check() {
             report.pool = current->pool->stats();
             co_return report;
         }
-        report.message = "Primary database check failed: " + ping.error().message;
+        spdlog::warn("database: health check failed: {}", ping.error().message);
+        report.message = "Primary database check failed: " + std::string(plain_words(ping.error().code));
     } else {
-        report.message = "Primary database check failed: " + connection.error().message;
+        spdlog::warn("database: health check failed: {}", connection.error().message);
+        report.message =
+            "Primary database check failed: " + std::string(plain_words(connection.error().code));
     }
     report.status = domain::HealthStatus::unhealthy;
     report.pool = current->pool->stats();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "domain/expected.hpp"
 
@@ -25,6 +26,26 @@ struct DbError {
 
 template <class T>
 using DbResult = domain::Expected<T, DbError>;
+
+// The kind of failure in plain words, for text others may see (/health): libpq's own
+// message names the host, port and user, and stays in the log.
+inline std::string_view plain_words(DbErrc code) {
+    switch (code) {
+        case DbErrc::connect_failed:
+            return "cannot connect to the database";
+        case DbErrc::timeout:
+            return "the database did not answer in time";
+        case DbErrc::connection_lost:
+            return "the connection to the database was lost";
+        case DbErrc::pool_exhausted:
+            return "no database connection free in time";
+        case DbErrc::query_failed:
+            return "the database answered with an error";
+        case DbErrc::shutting_down:
+            return "the server is shutting down";
+    }
+    return "database error";
+}
 
 inline domain::Unexpected<DbError> db_error(DbErrc code, std::string message) {
     return {DbError{code, std::move(message), {}, {}}};

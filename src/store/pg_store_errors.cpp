@@ -1,5 +1,6 @@
 #include "store/pg_store_errors.hpp"
 
+#include <optional>
 #include <string>
 
 #include <spdlog/spdlog.h>
@@ -12,24 +13,6 @@ namespace {
 constexpr std::string_view kUniqueViolation = "23505";
 constexpr std::string_view kQueryCanceled = "57014";
 
-std::string_view fallback_reason(db::DbErrc code) {
-    switch (code) {
-        case db::DbErrc::connect_failed:
-            return "cannot connect";
-        case db::DbErrc::timeout:
-            return "timed out";
-        case db::DbErrc::connection_lost:
-            return "connection lost";
-        case db::DbErrc::pool_exhausted:
-            return "no connection available";
-        case db::DbErrc::query_failed:
-            return "query failed";
-        case db::DbErrc::shutting_down:
-            return "shutting down";
-    }
-    return "error";
-}
-
 // SQLSTATE classes that say the server cannot serve now (connection exception,
 // insufficient resources, operator intervention such as a shutdown or a cancelled
 // statement, rollback for a deadlock): expected during an outage, not a bug.
@@ -39,25 +22,91 @@ bool is_transient(std::string_view sqlstate) {
            sqlstate_class == "40";
 }
 
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+// The bound that ends a message the db layer writes itself ("... within 5s",
+// "... within 0.25s"). Only the bound is taken, and only when it is digits, at most one
+// point and the unit: nothing else of the message can reach a client this way.
+std::optional<std::string> trailing_bound(std::string_view message) {
+    constexpr std::string_view kWithin = " within ";
+    const auto at = message.rfind(kWithin);
+    if (at == std::string_view::npos) return std::nullopt;
+    const std::string_view bound = message.substr(at + kWithin.size());
+    if (bound.size() < 2 || bound.size() > 16 || bound.back() != 's') return std::nullopt;
+    const std::string_view number = bound.substr(0, bound.size() - 1);
+    bool seen_point = false;
+    for (std::size_t i = 0; i < number.size(); ++i) {
+        if (is_digit(number[i])) continue;
+        const bool inner = i > 0 && i + 1 < number.size();
+        if (number[i] != '.' || seen_point || !inner) return std::nullopt;
+        seen_point = true;
+    }
+    return std::string(bound);
+}
+
+// The reason a client is told: a fixed phrase per kind of failure. The db layer's
+// message may quote libpq or the server (host, port, user, database, statement values),
+// so at most a bound of our own is taken from it.
+std::string plain_reason(const db::DbError& error) {
+    const auto bound = trailing_bound(error.message);
+    switch (error.code) {
+        case db::DbErrc::connect_failed:
+            return "cannot connect to the database";
+        case db::DbErrc::timeout:
+            // The db layer writes "could not connect to <host> within <bound>" for a
+            // connect, "<statement> did not complete within <bound>" for the rest.
+            if (error.message.starts_with("could not connect")) {
+                return bound ? "timed out connecting to the database after " + *bound
+                             : "timed out connecting to the database";
+            }
+            return bound ? "timed out waiting for the database after " + *bound
+                         : "timed out waiting for the database";
+        case db::DbErrc::connection_lost:
+            return "the connection to the database was lost";
+        case db::DbErrc::pool_exhausted:
+            // With a bound: the wait of DB_POOL_TIMEOUT ran out. Without: refused at
+            // once, since DB_POOL_MAX_WAITERS requests already wait.
+            return bound ? "no database connection free within " + *bound
+                         : "all database connections are busy and too many requests wait";
+        case db::DbErrc::query_failed:
+            if (error.sqlstate == kQueryCanceled) {
+                // The server's own statement_timeout, or an operator's pg_cancel_backend.
+                return "the statement timed out or was canceled (SQLSTATE 57014)";
+            }
+            // The server's own message may quote values from the statement; the SQLSTATE
+            // says enough to an operator and nothing to anyone else.
+            return "database error (SQLSTATE " +
+                   (error.sqlstate.empty() ? std::string("unknown") : error.sqlstate) + ')';
+        case db::DbErrc::shutting_down:
+            return "the server is shutting down";
+    }
+    return "unknown error";
+}
+
+// The full story for operators. Errors the store does not expect from its own statements
+// are logged at error level, since they point at a bug or a schema out of step.
+void log_failure(const db::DbError& error) {
+    if (error.code == db::DbErrc::query_failed) {
+        const auto level = is_transient(error.sqlstate) ? spdlog::level::warn : spdlog::level::err;
+        // The db layer's message already names the statement and quotes the server.
+        spdlog::log(level, "{} (SQLSTATE {}{}{})", error.message, error.sqlstate,
+                    error.constraint.empty() ? "" : ", constraint ", error.constraint);
+        return;
+    }
+    if (error.sqlstate.empty()) {
+        spdlog::warn("database unavailable: {}", error.message);
+    } else {
+        spdlog::warn("database unavailable: {} (SQLSTATE {})", error.message, error.sqlstate);
+    }
+}
+
 }  // namespace
 
 std::string unavailable_detail(const db::DbError& error) {
-    std::string detail = "Database unavailable: ";
-    if (error.code == db::DbErrc::query_failed && error.sqlstate == kQueryCanceled) {
-        // The server's own statement_timeout, or an operator's pg_cancel_backend.
-        detail += "the statement timed out or was canceled (SQLSTATE 57014)";
-        return detail;
-    }
-    if (error.code == db::DbErrc::query_failed) {
-        // The server's own message may quote values from the statement; the SQLSTATE
-        // says enough to an operator and nothing to anyone else.
-        detail += "database error (SQLSTATE ";
-        detail += error.sqlstate.empty() ? "unknown" : error.sqlstate;
-        detail += ')';
-        return detail;
-    }
-    detail += error.message.empty() ? fallback_reason(error.code) : error.message;
-    return detail;
+    log_failure(error);
+    return "Database unavailable: " + plain_reason(error);
 }
 
 std::string unavailable_reason(const db::DbError& error) {
@@ -76,12 +125,6 @@ StoreError store_error_from(const db::DbError& error, const domain::ApiSpec* spe
         if (error.constraint == sql::kBasePathUniqueConstraint) {
             return StoreError{StoreErrc::conflict, base_path_taken_detail(spec->base_path), {}};
         }
-    }
-    if (error.code == db::DbErrc::query_failed) {
-        const auto level = is_transient(error.sqlstate) ? spdlog::level::warn : spdlog::level::err;
-        // The db layer's message already names the statement and quotes the server.
-        spdlog::log(level, "{} (SQLSTATE {}{}{})", error.message, error.sqlstate,
-                    error.constraint.empty() ? "" : ", constraint ", error.constraint);
     }
     return StoreError{StoreErrc::unavailable, unavailable_detail(error), {}};
 }

@@ -29,6 +29,7 @@ TEST(Settings, DefaultsWhenNothingIsSet) {
     EXPECT_EQ(s.database.pool_size, 5u);
     EXPECT_EQ(s.database.max_overflow, 10u);
     EXPECT_EQ(s.database.pool_timeout, 30s);
+    EXPECT_EQ(s.database.pool_max_waiters, 10000u);
     EXPECT_EQ(s.database.pool_recycle, 1800s);
     EXPECT_TRUE(s.database.pool_pre_ping);
     EXPECT_EQ(s.database.connect_timeout, 5s);
@@ -42,14 +43,15 @@ TEST(Settings, EmptyValuesCountAsUnset) {
     for (const char* name :
          {"HOST", "PORT", "WORKERS", "HTTP_READ_TIMEOUT", "HTTP_IDLE_TIMEOUT", "SHUTDOWN_TIMEOUT",
           "LOG_LEVEL", "LOG_FORMAT", "DB_POOL_SIZE", "DB_MAX_OVERFLOW", "DB_POOL_TIMEOUT",
-          "DB_POOL_RECYCLE", "DB_POOL_PRE_PING", "SQL_ECHO", "DB_AUTO_MIGRATE",
-          "DB_CONNECT_TIMEOUT", "DB_FALLBACK"}) {
+          "DB_POOL_MAX_WAITERS", "DB_POOL_RECYCLE", "DB_POOL_PRE_PING", "SQL_ECHO",
+          "DB_AUTO_MIGRATE", "DB_CONNECT_TIMEOUT", "DB_FALLBACK"}) {
         env[name] = "";
     }
     const Settings s = parse_settings(env);
     EXPECT_EQ(s.server.host, "127.0.0.1");
     EXPECT_EQ(s.server.port, 8000);
     EXPECT_EQ(s.database.pool_size, 5u);
+    EXPECT_EQ(s.database.pool_max_waiters, 10000u);
     EXPECT_EQ(s.database.fallback, FallbackPolicy::memory);
 }
 
@@ -105,6 +107,12 @@ TEST(Settings, AcceptsEachVariablesValidValues) {
          [](const Settings& s) { EXPECT_EQ(s.database.pool_timeout, 1ms); }},
         {"DB_POOL_TIMEOUT", "1.2345",
          [](const Settings& s) { EXPECT_EQ(s.database.pool_timeout, 1235ms); }},
+        {"DB_POOL_MAX_WAITERS", "1",
+         [](const Settings& s) { EXPECT_EQ(s.database.pool_max_waiters, 1u); }},
+        {"DB_POOL_MAX_WAITERS", "250",
+         [](const Settings& s) { EXPECT_EQ(s.database.pool_max_waiters, 250u); }},
+        {"DB_POOL_MAX_WAITERS", "1000000",
+         [](const Settings& s) { EXPECT_EQ(s.database.pool_max_waiters, 1000000u); }},
         {"DB_POOL_RECYCLE", "3600",
          [](const Settings& s) { EXPECT_EQ(s.database.pool_recycle, 3600s); }},
         {"DB_POOL_RECYCLE", "0", [](const Settings& s) { EXPECT_EQ(s.database.pool_recycle, 0s); }},
@@ -196,6 +204,12 @@ TEST(Settings, RejectsEachMalformedValueNamingTheVariable) {
         {"DB_POOL_TIMEOUT", "1.2.3"},
         {"DB_POOL_TIMEOUT", "nan"},
         {"DB_POOL_TIMEOUT", "86400.001"},
+        {"DB_POOL_MAX_WAITERS", "0"},
+        {"DB_POOL_MAX_WAITERS", "-1"},
+        {"DB_POOL_MAX_WAITERS", "1000001"},
+        {"DB_POOL_MAX_WAITERS", "1e4"},
+        {"DB_POOL_MAX_WAITERS", "10.5"},
+        {"DB_POOL_MAX_WAITERS", "unlimited"},
         {"DB_POOL_RECYCLE", "-2"},
         {"DB_POOL_RECYCLE", "1.5"},
         {"DB_POOL_RECYCLE", "2147483648"},
@@ -229,6 +243,15 @@ TEST(Settings, PortErrorSaysWhatIsExpected) {
         FAIL() << "accepted";
     } catch (const ConfigError& error) {
         EXPECT_STREQ(error.what(), "PORT: expected an integer from 0 to 65535");
+    }
+}
+
+TEST(Settings, PoolMaxWaitersErrorSaysWhatIsExpected) {
+    try {
+        parse_one("DB_POOL_MAX_WAITERS", "0");
+        FAIL() << "accepted";
+    } catch (const ConfigError& error) {
+        EXPECT_STREQ(error.what(), "DB_POOL_MAX_WAITERS: expected an integer from 1 to 1000000");
     }
 }
 

@@ -1,22 +1,28 @@
-// The connection pool as HTTP clients see it: a pool with no connection to spare answers
-// 503 after DB_POOL_TIMEOUT instead of queueing forever, a backend that dies between
-// requests is replaced unnoticed, and a SIGHUP swaps pools without failing a request.
+// The connection pool as HTTP clients see it: a burst larger than the pool waits for its
+// connections, a pool with no connection to spare answers 503 after DB_POOL_TIMEOUT
+// instead of queueing forever, a backend that dies between requests is replaced
+// unnoticed, and a SIGHUP swaps pools without failing a request.
 #include <signal.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <future>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include <boost/json/value.hpp>
 
 #include "pg_fixture.hpp"
 #include "support/api_requests.hpp"
 #include "support/api_samples.hpp"
 #include "support/http_client.hpp"
+#include "support/parallel_clients.hpp"
 #include "support/pg_admin_session.hpp"
 #include "support/pg_scratch_role.hpp"
 #include "support/response_assertions.hpp"
@@ -48,7 +54,83 @@ class PoolHttpTest : public PgTest {
         }
         return true;
     }
+
+    // Waits until /health reports at least `count` requests waiting in the pool. Its own
+    // check joins the queue and gives up after DB_HEALTH_TIMEOUT; the figures it reports
+    // then are taken after it left.
+    static ::testing::AssertionResult wait_for_pool_waiters(HttpClient& client,
+                                                            std::int64_t count) {
+        const auto deadline = Clock::now() + kIoTimeout;
+        for (;;) {
+            const Response health = client.request("GET", "/health");
+            if (pool_figure(health, "waiting") >= count) return ::testing::AssertionSuccess();
+            if (Clock::now() >= deadline) {
+                return ::testing::AssertionFailure()
+                       << "fewer than " << count << " requests wait in the pool: " << health.body;
+            }
+        }
+    }
+
+    // One of the pool figures in a /health answer; -1 when it has none.
+    static std::int64_t pool_figure(const Response& health, std::string_view name) {
+        const boost::json::value body = health.json();
+        const auto* pool = body.as_object().at("database").as_object().if_contains("pool");
+        if (pool == nullptr) return -1;
+        return pool->as_object().at(name).to_number<std::int64_t>();
+    }
 };
+
+// SQLAlchemy's meaning of DB_POOL_TIMEOUT: a request waits up to that long for a
+// connection, however many wait with it. Twenty creates on two connections, all held up
+// behind a lock until every one of them is queued, are all served once the lock goes.
+TEST_F(PoolHttpTest, BurstLargerThanThePoolWaitsForConnectionsAndEveryCreateSucceeds) {
+    constexpr int kBurst = 20;
+    constexpr int kConnections = 2;
+    ScratchRole role(env_, "pool-burst-pw");
+    ServerProcess server({{"DATABASE_URL", role.database_url()},
+                          {"DB_POOL_SIZE", std::to_string(kConnections)},
+                          {"DB_MAX_OVERFLOW", "0"},
+                          {"DB_POOL_TIMEOUT", "10"},
+                          // Far longer than the test holds the lock.
+                          {"DB_STATEMENT_TIMEOUT", "60"},
+                          {"DB_HEALTH_TIMEOUT", "0.2"},
+                          {"WORKERS", "2"}});
+    HttpClient client(server.port());
+    must_create_api(client, minimal_api(unique_name()));
+
+    // Declared before the lock's session, so that on an early failure the session (and
+    // the lock) goes first and the burst can finish before its future is joined.
+    std::future<std::vector<std::string>> burst;
+    auto locker = PgAdminSession::superuser(env_);
+    locker.exec("BEGIN");
+    locker.exec("LOCK TABLE " + role.name() + ".apis IN ACCESS EXCLUSIVE MODE");
+    burst = std::async(std::launch::async, [port = server.port()] {
+        return run_concurrently(port, kBurst, [](int, HttpClient& http) {
+            const Response created = create_api(http, minimal_api(unique_name()));
+            if (created.status != 201) {
+                throw std::runtime_error("HTTP " + std::to_string(created.status) + " " +
+                                         created.body);
+            }
+        });
+    });
+    // Both connections wait for the lock and every other create waits for a connection.
+    ASSERT_TRUE(wait_for_lock_waiters(role, kConnections));
+    ASSERT_TRUE(wait_for_pool_waiters(client, kBurst - kConnections));
+
+    locker.exec("COMMIT");
+    const auto failures = burst.get();
+    EXPECT_TRUE(failures.empty()) << failures.size() << " of " << kBurst
+                                  << " creates failed, the first: " << failures.front();
+    const Response health = client.request("GET", "/health");
+    ASSERT_TRUE(HasStatus(health, 200));
+    EXPECT_EQ(pool_figure(health, "rejected"), 0) << health.body;
+    EXPECT_EQ(pool_figure(health, "waiting"), 0) << health.body;
+    const Response listed = list_apis(client, "limit=100");
+    ASSERT_TRUE(HasStatus(listed, 200));
+    EXPECT_EQ(listed.json().as_object().at("data").as_array().size(),
+              static_cast<std::size_t>(kBurst + 1));
+    expect_clean_exit(server);
+}
 
 TEST_F(PoolHttpTest, ExhaustedPoolAnswers503AfterThePoolTimeoutAndRecovers) {
     ScratchRole role(env_, "pool-busy-pw");
@@ -80,7 +162,9 @@ TEST_F(PoolHttpTest, ExhaustedPoolAnswers503AfterThePoolTimeoutAndRecovers) {
     const auto started = Clock::now();
     const Response refused = list_apis(client);
     const auto spent = Clock::now() - started;
-    EXPECT_TRUE(IsDetailError(refused, 503));
+    ASSERT_TRUE(IsDetailError(refused, 503));
+    EXPECT_EQ(refused.json().as_object().at("detail").as_string(),
+              "Database unavailable: no database connection free within 0.5s");
     EXPECT_LT(spent, kPoolTimeout + kAnswerSlack)
         << std::chrono::duration<double>(spent).count() << " s";
     EXPECT_EQ(blocked.wait_for(0s), std::future_status::timeout)
