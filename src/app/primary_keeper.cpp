@@ -1,5 +1,7 @@
 #include "app/primary_keeper.hpp"
 
+#include <functional>
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -60,7 +62,8 @@ void PrimaryKeeper::adopt(const std::shared_ptr<const db::Primary>& primary) {
 asio::awaitable<bool> PrimaryKeeper::adopt_initial() {
     auto primary = database_.primary();
     if (!primary) co_return false;
-    if (auto failure = co_await listener_.load_once(primary->pool)) {
+    auto pool = primary->pool;
+    if (auto failure = co_await listener_.load_once(std::move(pool))) {
         spdlog::warn("mirror: the first load failed ({}); retrying in the background",
                      failure->message);
         co_return false;
@@ -113,10 +116,15 @@ asio::awaitable<void> PrimaryKeeper::run() {
             store_.force_close_fallback();
         }
         if (adopted_ != primary) resume = false;  // a new database: load everything
-        co_await listener_.follow(
-            primary->pool,
-            [this, primary] { return !stopping_.load() && database_.primary() == primary; },
-            [this, primary] { adopt(primary); }, resume);
+        // Named before the co_await: g++ 12 destroys a capturing lambda that is a
+        // temporary of a co_await expression twice (see db/blocking_work.hpp).
+        std::function<bool()> keep_going = [this, primary] {
+            return !stopping_.load() && database_.primary() == primary;
+        };
+        std::function<void()> on_loaded = [this, primary] { adopt(primary); };
+        auto pool = primary->pool;
+        co_await listener_.follow(std::move(pool), std::move(keep_going), std::move(on_loaded),
+                                  resume);
         resume = false;
     }
 }

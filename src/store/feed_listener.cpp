@@ -56,7 +56,8 @@ asio::awaitable<std::optional<db::DbError>> FeedListener::load_once(
     const auto executor = co_await asio::this_coro::executor;
     auto connection = co_await pool->open_dedicated(executor, options_.connect_timeout);
     if (!connection) co_return connection.error();
-    co_return co_await load_everything(**connection, {});
+    const std::function<void()> nothing_more;  // named: see PrimaryKeeper::run
+    co_return co_await load_everything(**connection, nothing_more);
 }
 
 asio::awaitable<void> FeedListener::follow(std::shared_ptr<db::ConnectionPool> pool,
