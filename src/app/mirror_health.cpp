@@ -27,9 +27,10 @@ boost::json::object breaker_details(const db::CircuitBreaker::State& state) {
                             {"consecutive_failures", state.consecutive_failures},
                             {"times_opened", state.times_opened}};
     if (state.open) {
-        out["opened_at"] = domain::format_timestamp(
-            std::chrono::duration_cast<std::chrono::milliseconds>(state.opened_at.time_since_epoch())
-                .count());
+        out["opened_at"] =
+            domain::format_timestamp(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         state.opened_at.time_since_epoch())
+                                         .count());
     }
     return out;
 }
@@ -39,14 +40,21 @@ boost::json::object breaker_details(const db::CircuitBreaker::State& state) {
 boost::asio::awaitable<api::DatabaseHealth> mirror_health(MirrorHealthSources sources) {
     if (!sources.store.adopted()) {
         // The contract's fallback row, exactly: the memory store is the storage of record.
-        co_return api::DatabaseHealth{domain::HealthStatus::degraded, "in-memory",
-                                      "Using fallback in-memory storage", false, {}};
+        co_return api::DatabaseHealth{domain::HealthStatus::degraded,
+                                      "in-memory",
+                                      "Using fallback in-memory storage",
+                                      false,
+                                      {}};
     }
+    sources.store.notice_primary_swap();
     const auto breaker = sources.breaker.state();
     api::DatabaseHealth health;
     if (breaker.open) {
-        health = api::DatabaseHealth{domain::HealthStatus::unhealthy, "postgresql",
-                                     "Primary database unavailable: " + breaker.reason, true, {}};
+        health = api::DatabaseHealth{domain::HealthStatus::unhealthy,
+                                     "postgresql",
+                                     "Primary database unavailable: " + breaker.reason,
+                                     true,
+                                     {}};
     } else {
         health = to_database_health(co_await sources.database.health_check());
     }

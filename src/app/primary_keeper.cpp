@@ -53,8 +53,7 @@ asio::awaitable<void> PrimaryKeeper::pause(std::chrono::milliseconds delay) {
 
 void PrimaryKeeper::adopt(const std::shared_ptr<const db::Primary>& primary) {
     if (adopted_ == primary) return;
-    store_.adopt(std::make_shared<store::PgStore>(primary->pool, database_settings_, breaker_),
-                 store::ChangeNotifier::create(primary->pool));
+    store_.adopt();
     adopted_ = primary;
     spdlog::info("storage: reads from the mirror of {}; writes go to it", primary->description);
 }
@@ -84,11 +83,10 @@ asio::awaitable<void> PrimaryKeeper::find_primary() {
         co_await pause(mirror_settings_.max_probe_interval);
         co_return;
     }
+    // The sources were just tried (at start, or by the last round): back off first.
+    co_await pause(return_backoff_.schedule_probe());
     const auto executor = co_await asio::this_coro::executor;
-    if (!co_await database_.reinitialize(executor)) {
-        co_await pause(return_backoff_.schedule_probe());
-        co_return;
-    }
+    if (!co_await database_.reinitialize(executor)) co_return;
     if (!store_.close_fallback()) {
         // A write reached the fallback while the sources were being tried: stay.
         declined_ = database_.primary();

@@ -120,7 +120,7 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
     store::Repository* repository = &memory;
     if (database_configured) {
         mirrored = std::make_unique<store::MirroredStore>(
-            memory, *breaker,
+            memory, breaker, [&database] { return database.primary(); }, settings.database,
             using_primary ? store::MirroredStore::Start::on_primary
                           : store::MirroredStore::Start::on_fallback);
         keeper = std::make_unique<PrimaryKeeper>(database, *mirrored, memory, mirror_status,
@@ -128,7 +128,8 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
         if (using_primary) load_mirror_before_serving(*keeper);
         repository = mirrored.get();
     }
-    api::ApiHandlers handlers(*repository, [&mirror_status] { return mirror_status.stale_since(); });
+    api::ApiHandlers handlers(*repository,
+                              [&mirror_status] { return mirror_status.stale_since(); });
     api::DatabaseHealthCheck health_check;
     if (database_configured) {
         health_check = [&] {

@@ -38,17 +38,6 @@ void CircuitBreaker::record_failure(std::string reason) {
     }
 }
 
-void CircuitBreaker::trip(std::string reason) {
-    std::lock_guard lock(mutex_);
-    troubled_.store(true, std::memory_order_release);
-    ++state_.consecutive_failures;
-    if (state_.open) {
-        state_.reason = std::move(reason);
-        return;
-    }
-    open_locked(std::move(reason));
-}
-
 void CircuitBreaker::open_locked(std::string reason) {
     spdlog::warn(
         "database: unreachable ({}); refusing writes at once until a probe reaches it again",

@@ -50,9 +50,6 @@ class CircuitBreaker {
     // stays away, and is remembered for refusal(). record_success() starts it over.
     std::chrono::milliseconds schedule_probe();
 
-    // Opens at once, whatever the count: the listener found the database unreachable.
-    void trip(std::string reason);
-
     State state() const;
     bool is_open() const;
 

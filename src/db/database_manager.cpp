@@ -175,7 +175,8 @@ boost::asio::awaitable<HealthReport> DatabaseManager::health_check() {
             co_return report;
         }
         spdlog::warn("database: health check failed: {}", ping.error().message);
-        report.message = "Primary database check failed: " + std::string(plain_words(ping.error().code));
+        report.message =
+            "Primary database check failed: " + std::string(plain_words(ping.error().code));
     } else {
         spdlog::warn("database: health check failed: {}", connection.error().message);
         report.message =

@@ -30,8 +30,8 @@ boost::asio::awaitable<DbResult<int>> PgConnection::wait_for_notifications(
     if (const int queued = drain_notifications(conn_); queued > 0) co_return queued;
     const auto executor = co_await boost::asio::this_coro::executor;
     in_flight_ = true;
-    const auto outcome = co_await wait_for_socket(executor, PQsocket(conn_), Readiness::readable,
-                                                  deadline);
+    const auto outcome =
+        co_await wait_for_socket(executor, PQsocket(conn_), Readiness::readable, deadline);
     in_flight_ = false;
     if (outcome == WaitOutcome::timed_out) co_return 0;
     // The server's goodbye (a shutdown, a terminated backend) or end of file arrives as

@@ -19,8 +19,8 @@ const db::Statement& all_apis_statement() {
 }
 
 const db::Statement& apis_by_ids_statement() {
-    static const std::string sql = "SELECT " + std::string(sql::kApiColumns) +
-                                   " FROM apis WHERE id = ANY ($1::uuid[])";
+    static const std::string sql =
+        "SELECT " + std::string(sql::kApiColumns) + " FROM apis WHERE id = ANY ($1::uuid[])";
     static const db::Statement statement{"feed_apis_by_ids", sql, db::Planning::prepared_once,
                                          db::ResultFormat::binary};
     return statement;
@@ -42,12 +42,11 @@ LEFT JOIN LATERAL (
 ) change ON true
 ORDER BY change.position)sql"};
 
-constexpr db::Statement kSnapshotPosition{
-    "feed_snapshot_position", "SELECT pg_snapshot_xmin(pg_current_snapshot())::text"};
+constexpr db::Statement kSnapshotPosition{"feed_snapshot_position",
+                                          "SELECT pg_snapshot_xmin(pg_current_snapshot())::text"};
 
-constexpr db::Statement kPruneChanges{
-    "feed_prune",
-    R"sql(WITH gone AS (
+constexpr db::Statement kPruneChanges{"feed_prune",
+                                      R"sql(WITH gone AS (
     DELETE FROM api_changes
     WHERE changed_at < clock_timestamp() - make_interval(secs => $1::double precision)
       AND xid < pg_snapshot_xmin(pg_current_snapshot())
@@ -68,8 +67,7 @@ FeedPosition parse_position(std::string_view text) {
 
 db::DbError schema_error(const std::exception& e) {
     return db::DbError{db::DbErrc::query_failed,
-                       std::string("the change feed returned a row that does not fit: ") +
-                           e.what(),
+                       std::string("the change feed returned a row that does not fit: ") + e.what(),
                        {},
                        {}};
 }
@@ -121,8 +119,7 @@ boost::asio::awaitable<db::DbResult<FeedBatch>> read_changes(db::PgConnection& c
         for (int row = 0; row < result->rows(); ++row) {
             if (result->is_null(row, 2)) continue;  // the LEFT JOIN's row when there is none
             batch.changes.push_back(FeedChange{std::string(result->text(row, 2)),
-                                               result->integer(row, 3),
-                                               result->boolean(row, 4)});
+                                               result->integer(row, 3), result->boolean(row, 4)});
         }
     } catch (const std::exception& e) {
         co_return domain::unexpected(schema_error(e));

@@ -58,11 +58,12 @@ boost::asio::awaitable<db::DbResult<std::vector<domain::ApiPtr>>> fetch_apis(
 
 // Deletes feed rows older than `retention` (only of transactions that have ended) and
 // records the newest xid deleted. Returns how many rows went.
-boost::asio::awaitable<db::DbResult<std::int64_t>> prune_changes(
-    db::PgConnection& connection, std::chrono::seconds retention, std::chrono::milliseconds timeout);
+boost::asio::awaitable<db::DbResult<std::int64_t>> prune_changes(db::PgConnection& connection,
+                                                                 std::chrono::seconds retention,
+                                                                 std::chrono::milliseconds timeout);
 
 // Wakes every listening instance; sent on its own, outside any writer's transaction.
-boost::asio::awaitable<db::DbResult<db::PgResult>> notify_changes(db::PgConnection& connection,
-                                                                  std::chrono::milliseconds timeout);
+boost::asio::awaitable<db::DbResult<db::PgResult>> notify_changes(
+    db::PgConnection& connection, std::chrono::milliseconds timeout);
 
 }  // namespace gateway::store

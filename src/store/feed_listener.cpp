@@ -42,13 +42,15 @@ asio::awaitable<void> FeedListener::pause(std::chrono::milliseconds delay) {
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
-void FeedListener::lost(const db::DbError& error, bool trip_breaker) {
+void FeedListener::lost(const db::DbError& error, bool count_failure) {
     if (status_.following()) {
         spdlog::warn("mirror: lost the change feed ({}); reads are served from the mirror as of {}",
                      error.message, domain::format_timestamp(status_.last_synced()));
     }
     status_.mark_lost();
-    if (trip_breaker) breaker_.trip(unavailable_reason(error));
+    // Counted like a request's failure rather than opening the breaker at once: a
+    // session ended by an administrator, or caught by a rotation, is no outage.
+    if (count_failure) breaker_.record_failure(unavailable_reason(error));
 }
 
 asio::awaitable<std::optional<db::DbError>> FeedListener::load_once(
@@ -73,8 +75,9 @@ asio::awaitable<void> FeedListener::follow(std::shared_ptr<db::ConnectionPool> p
         reconnect_at_once = false;
 
         auto connection = co_await pool->open_dedicated(executor, options_.connect_timeout);
+        // A primary swapped out meanwhile (SIGHUP) says nothing about the one in use.
         if (!connection) {
-            lost(connection.error(), true);
+            lost(connection.error(), keep_going());
             co_await pause(breaker_.schedule_probe());
             continue;
         }
@@ -87,7 +90,7 @@ asio::awaitable<void> FeedListener::follow(std::shared_ptr<db::ConnectionPool> p
             failure = co_await sync(session, on_loaded);
         }
         if (failure) {
-            lost(*failure, true);
+            lost(*failure, keep_going());
             co_await pause(breaker_.schedule_probe());
             continue;
         }
@@ -98,8 +101,8 @@ asio::awaitable<void> FeedListener::follow(std::shared_ptr<db::ConnectionPool> p
         std::uniform_int_distribution<std::int64_t> offset(0, options_.prune_interval.count());
         auto next_prune = Clock::now() + std::chrono::milliseconds(offset(random_));
         while (keep_going()) {
-            auto woken = co_await session.wait_for_notifications(Clock::now() +
-                                                                 options_.poll_interval);
+            auto woken =
+                co_await session.wait_for_notifications(Clock::now() + options_.poll_interval);
             if (!woken) {
                 failure = woken.error();
                 break;
@@ -107,8 +110,8 @@ asio::awaitable<void> FeedListener::follow(std::shared_ptr<db::ConnectionPool> p
             if ((failure = co_await sync(session, on_loaded))) break;
             if (Clock::now() >= next_prune) {
                 next_prune = Clock::now() + options_.prune_interval;
-                auto pruned = co_await prune_changes(session, options_.retention,
-                                                     options_.statement_timeout);
+                auto pruned =
+                    co_await prune_changes(session, options_.retention, options_.statement_timeout);
                 if (!pruned) {
                     spdlog::warn("mirror: pruning the change feed failed: {}",
                                  pruned.error().message);
@@ -138,8 +141,9 @@ asio::awaitable<std::optional<db::DbError>> FeedListener::sync(
                                        std::min(options_.statement_timeout, kFeedReadCap));
     if (!batch) co_return batch.error();
     if (batch->pruned_past) {
-        spdlog::info("mirror: the change feed was pruned past this instance's place; loading "
-                     "everything again");
+        spdlog::info(
+            "mirror: the change feed was pruned past this instance's place; loading "
+            "everything again");
         co_return co_await load_everything(connection, on_loaded);
     }
     if (auto failure = co_await apply(connection, *batch)) co_return failure;
@@ -161,9 +165,9 @@ asio::awaitable<std::optional<db::DbError>> FeedListener::load_everything(
     position_ = snapshot->position;
     status_.count_full_load();
     status_.mark_synced(domain::now_millis());
-    spdlog::info("mirror: loaded {} API(s) from the primary in {} ms", count,
-                 std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started)
-                     .count());
+    spdlog::info(
+        "mirror: loaded {} API(s) from the primary in {} ms", count,
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count());
     if (on_loaded) on_loaded();
     co_return std::nullopt;
 }
@@ -185,7 +189,8 @@ asio::awaitable<std::optional<db::DbError>> FeedListener::apply(db::PgConnection
     for (std::size_t begin = 0; begin < wanted.size(); begin += kFetchBatch) {
         const std::vector<std::string> ids(
             wanted.begin() + static_cast<std::ptrdiff_t>(begin),
-            wanted.begin() + static_cast<std::ptrdiff_t>(std::min(wanted.size(), begin + kFetchBatch)));
+            wanted.begin() +
+                static_cast<std::ptrdiff_t>(std::min(wanted.size(), begin + kFetchBatch)));
         auto fetched = co_await fetch_apis(connection, ids, options_.statement_timeout);
         if (!fetched) co_return fetched.error();
         std::unordered_set<std::string_view> present;

@@ -61,7 +61,7 @@ class FeedListener {
     boost::asio::awaitable<std::optional<db::DbError>> apply(db::PgConnection& connection,
                                                              const FeedBatch& batch);
     boost::asio::awaitable<void> pause(std::chrono::milliseconds delay);
-    void lost(const db::DbError& error, bool trip_breaker);
+    void lost(const db::DbError& error, bool count_failure);
 
     MemoryStore& mirror_;
     MirrorStatus& status_;

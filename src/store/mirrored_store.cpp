@@ -18,25 +18,27 @@ StoreError switching() {
 
 }  // namespace
 
-MirroredStore::MirroredStore(MemoryStore& mirror, db::CircuitBreaker& breaker, Start start)
+MirroredStore::MirroredStore(MemoryStore& mirror, std::shared_ptr<db::CircuitBreaker> breaker,
+                             CurrentPrimary current_primary, config::DatabaseSettings settings,
+                             Start start)
     : mirror_(mirror),
-      breaker_(breaker),
+      breaker_(std::move(breaker)),
+      current_primary_(std::move(current_primary)),
+      settings_(std::move(settings)),
       fallback_(start == Start::on_primary ? closed : open_untouched) {}
 
 std::shared_ptr<const MirroredStore::Writer> MirroredStore::writer() const {
+    if (!adopted()) return nullptr;
+    auto primary = current_primary_();
+    if (!primary) return nullptr;
     std::lock_guard lock(writer_mutex_);
+    if (!writer_ || writer_->primary != primary) {
+        if (writer_) breaker_->record_success();
+        writer_ = std::make_shared<const Writer>(
+            Writer{primary, std::make_shared<PgStore>(primary->pool, settings_, breaker_),
+                   ChangeNotifier::create(primary->pool)});
+    }
     return writer_;
-}
-
-void MirroredStore::adopt(std::shared_ptr<PgStore> primary,
-                          std::shared_ptr<ChangeNotifier> notifier) {
-    auto next = std::make_shared<const Writer>(Writer{std::move(primary), std::move(notifier)});
-    std::lock_guard lock(writer_mutex_);
-    writer_ = std::move(next);
-}
-
-bool MirroredStore::adopted() const {
-    return writer() != nullptr;
 }
 
 bool MirroredStore::close_fallback() {
@@ -57,9 +59,9 @@ bool MirroredStore::enter_fallback_write() {
 }
 
 std::optional<StoreError> MirroredStore::refusal() const {
-    const auto wait = breaker_.refusal();
+    const auto wait = breaker_->refusal();
     if (!wait) return std::nullopt;
-    const auto reason = breaker_.state().reason;
+    const auto reason = breaker_->state().reason;
     return StoreError{StoreErrc::unavailable,
                       "Database unavailable: the primary database cannot be reached" +
                           (reason.empty() ? std::string() : " (" + reason + ")") +
@@ -135,8 +137,8 @@ asio::awaitable<StoreResult<Done>> MirroredStore::remove(std::string ref,
         co_return mirror_.remove_now(ref, precondition);
     }
     if (auto refused = refusal()) co_return domain::unexpected(std::move(*refused));
-    auto removed = co_await target->store->remove_returning_id(std::move(ref),
-                                                               std::move(precondition));
+    auto removed =
+        co_await target->store->remove_returning_id(std::move(ref), std::move(precondition));
     if (!removed) co_return domain::unexpected(std::move(removed).error());
     mirror_.apply_removed(*removed);
     target->notifier->changed(co_await asio::this_coro::executor);

@@ -12,10 +12,13 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 
+#include "config/settings.hpp"
 #include "db/circuit_breaker.hpp"
+#include "db/database_manager.hpp"
 #include "store/change_notifier.hpp"
 #include "store/memory_store.hpp"
 #include "store/pg_store.hpp"
@@ -26,8 +29,11 @@ namespace gateway::store {
 class MirroredStore final : public Repository {
   public:
     enum class Start { on_primary, on_fallback };
+    // The primary the database manager has installed now (null on in-memory storage).
+    using CurrentPrimary = std::function<std::shared_ptr<const db::Primary>()>;
 
-    MirroredStore(MemoryStore& mirror, db::CircuitBreaker& breaker, Start start);
+    MirroredStore(MemoryStore& mirror, std::shared_ptr<db::CircuitBreaker> breaker,
+                  CurrentPrimary current_primary, config::DatabaseSettings settings, Start start);
 
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> create(domain::ApiSpec spec) override;
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> find(std::string ref) override;
@@ -42,9 +48,10 @@ class MirroredStore final : public Repository {
 
     // --- the primary keeper's side
 
-    // Writes go to this primary from now on (the mirror holds its APIs).
-    void adopt(std::shared_ptr<PgStore> primary, std::shared_ptr<ChangeNotifier> notifier);
-    bool adopted() const;
+    // The mirror holds the primary's APIs: writes go to the primary from now on, to
+    // whichever one the manager has installed (a SIGHUP may swap it).
+    void adopt() { adopted_.store(true); }
+    bool adopted() const { return adopted_.load(); }
     // Reads have something to be answered from: the adopted primary's mirror, or the
     // fallback while it is the storage of record.
     bool serves_reads() const { return adopted() || fallback_.load() != closed; }
@@ -56,13 +63,19 @@ class MirroredStore final : public Repository {
     void force_close_fallback() { fallback_.store(closed); }
     bool fallback_took_writes() const;
 
+    // Binds writes to the primary installed now. A primary other than the last one passed
+    // its pre-flight check just now, so what the breaker knew of the old one is dropped.
+    void notice_primary_swap() const { writer(); }
+
   private:
     struct Writer {
+        std::shared_ptr<const db::Primary> primary;
         std::shared_ptr<PgStore> store;
         std::shared_ptr<ChangeNotifier> notifier;
     };
     enum FallbackState : int { open_untouched, open_written, closed };
 
+    // Null until adopted.
     std::shared_ptr<const Writer> writer() const;
     // Where a write goes when no primary is adopted: the fallback (true) or nowhere yet.
     bool enter_fallback_write();
@@ -70,10 +83,13 @@ class MirroredStore final : public Repository {
     std::optional<StoreError> refusal() const;
 
     MemoryStore& mirror_;
-    db::CircuitBreaker& breaker_;
-    mutable std::mutex writer_mutex_;  // a plain mutex: see DatabaseManager::primary_mutex_
-    std::shared_ptr<const Writer> writer_;
+    const std::shared_ptr<db::CircuitBreaker> breaker_;
+    const CurrentPrimary current_primary_;
+    const config::DatabaseSettings settings_;
+    std::atomic<bool> adopted_{false};
     std::atomic<int> fallback_;
+    mutable std::mutex writer_mutex_;  // a plain mutex: see DatabaseManager::primary_mutex_
+    mutable std::shared_ptr<const Writer> writer_;
 };
 
 }  // namespace gateway::store

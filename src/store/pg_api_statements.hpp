@@ -1,6 +1,7 @@
 // Every SQL statement PgStore runs, by name. Every write ends with the instant after
-// which it must not start (gateway_before_deadline, migration 0002), its last parameter. Rows come back in the column order of
-// GATEWAY_API_COLUMNS, which api_from_row (pg_api_row.hpp) reads by position.
+// which it must not start (gateway_before_deadline, migration 0002), its last parameter. Rows come
+// back in the column order of GATEWAY_API_COLUMNS, which api_from_row (pg_api_row.hpp) reads by
+// position.
 #pragma once
 
 #include "db/statement.hpp"

@@ -358,7 +358,7 @@ boost::asio::awaitable<StoreResult<std::string>> PgStore::remove_returning_id(
     db::Params params = ref_params(ref);
     params.emplace_back(admitted_revisions(precondition));
     params.emplace_back();  // the deadline, set for each round
-    for (;;) {  // uncapped, as in replace()
+    for (;;) {              // uncapped, as in replace()
         params.back() = write_deadline(settings_.statement_timeout);
         auto result = co_await run(**connection, sql::kDeleteApi, params);
         if (!result) co_return domain::unexpected(write_failed(result.error(), nullptr));

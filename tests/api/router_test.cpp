@@ -45,8 +45,8 @@ json::value body_json(const Response& response) {
 
 // The contract's in-memory row, so that /health can be routed without a database.
 boost::asio::awaitable<DatabaseHealth> in_memory_health() {
-    co_return DatabaseHealth{domain::HealthStatus::degraded, "in-memory",
-                             "Using fallback in-memory storage", false, {}};
+    co_return DatabaseHealth{
+        domain::HealthStatus::degraded, "in-memory", "Using fallback in-memory storage", false, {}};
 }
 
 class RouterTest : public ::testing::Test {

@@ -57,7 +57,8 @@ TEST_F(IamAuthTest, TheTokenIsSentOverTlsAndTheServersRefusalIsReported) {
     EXPECT_EQ(string_at(health_database(health), "type"), "in-memory") << health.body;
 
     const std::string output = server.output();
-    EXPECT_EQ(lines_containing(output, {"logs in with IAM auth tokens", "eu-west-1", "environment"})
+    // At least once: the sources are tried again in the background while on the fallback.
+    EXPECT_GE(lines_containing(output, {"logs in with IAM auth tokens", "eu-west-1", "environment"})
                   .size(),
               1u)
         << output;
@@ -65,7 +66,7 @@ TEST_F(IamAuthTest, TheTokenIsSentOverTlsAndTheServersRefusalIsReported) {
     // judged it as a password.
     const auto refused =
         lines_containing(output, {"source AWS_DB_*", "failed its pre-flight check"});
-    ASSERT_EQ(refused.size(), 1u) << output;
+    ASSERT_GE(refused.size(), 1u) << output;
     EXPECT_NE(refused[0].find("password authentication failed"), std::string::npos) << refused[0];
     EXPECT_NE(refused[0].find("sslmode=require"), std::string::npos) << refused[0];
     expect_no_credentials_in(output);

@@ -41,7 +41,7 @@ TEST_F(CircuitBreakerTest, ASuccessInBetweenStartsTheCountOver) {
 
 TEST_F(CircuitBreakerTest, ASuccessfulProbeClosesIt) {
     auto breaker = make(1);
-    breaker.trip("connection lost");
+    breaker.record_failure("connection lost");
     EXPECT_TRUE(breaker.is_open());
     breaker.record_success();
     EXPECT_FALSE(breaker.is_open());
@@ -51,7 +51,7 @@ TEST_F(CircuitBreakerTest, ASuccessfulProbeClosesIt) {
 
 TEST_F(CircuitBreakerTest, ProbesBackOffExponentiallyWithJitterUpToTheCap) {
     auto breaker = make(1);
-    breaker.trip("cannot connect");
+    breaker.record_failure("cannot connect");
     std::chrono::milliseconds ceiling = 250ms;
     for (int probe = 0; probe < 12; ++probe) {
         const auto delay = breaker.schedule_probe();
@@ -63,7 +63,7 @@ TEST_F(CircuitBreakerTest, ProbesBackOffExponentiallyWithJitterUpToTheCap) {
 
 TEST_F(CircuitBreakerTest, RetryAfterCountsDownToTheNextProbe) {
     auto breaker = make(1);
-    breaker.trip("cannot connect");
+    breaker.record_failure("cannot connect");
     for (int i = 0; i < 6; ++i) breaker.schedule_probe();  // at the cap: 1 to 2 s
     const auto wait = breaker.refusal();
     ASSERT_TRUE(wait);
@@ -75,10 +75,10 @@ TEST_F(CircuitBreakerTest, RetryAfterCountsDownToTheNextProbe) {
 
 TEST_F(CircuitBreakerTest, BackoffStartsOverAfterTheDatabaseReturns) {
     auto breaker = make(1);
-    breaker.trip("cannot connect");
+    breaker.record_failure("cannot connect");
     for (int i = 0; i < 8; ++i) breaker.schedule_probe();
     breaker.record_success();
-    breaker.trip("cannot connect");
+    breaker.record_failure("cannot connect");
     EXPECT_LE(breaker.schedule_probe(), 250ms);
 }
 

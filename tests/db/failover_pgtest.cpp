@@ -124,8 +124,9 @@ TEST_F(FailoverTest, OutageServesReadsFromTheMirrorRefusesWritesAndResumesByItse
     const Response read = timed(client, "GET", "/apis/" + name, kDataBound);
     EXPECT_TRUE(HasStatus(read, 200));
     EXPECT_TRUE(HasStatus(timed(client, "GET", "/apis", kDataBound), 200));
-    EXPECT_TRUE(eventually([&] { return client.request("GET", "/apis/" + name).header("Stale-Since"); }))
-        << "no Stale-Since header on reads during the outage";
+    EXPECT_TRUE(eventually([&] {
+        return client.request("GET", "/apis/" + name).header("Stale-Since");
+    })) << "no Stale-Since header on reads during the outage";
 
     const Response created =
         timed(client, "POST", "/apis", kDataBound, json_text(minimal_api(unique_name())));
@@ -153,16 +154,16 @@ TEST_F(FailoverTest, OutageServesReadsFromTheMirrorRefusesWritesAndResumesByItse
 
     // The service finds the database by itself: healthy within 5 s of its return (the
     // bound here adds slack for a loaded machine), then writes and fresh reads work.
-    EXPECT_TRUE(eventually([&] { return client.request("GET", "/health").status == 200; },
-                           kRecoveryBound))
+    EXPECT_TRUE(
+        eventually([&] { return client.request("GET", "/health").status == 200; }, kRecoveryBound))
         << server.output();
     EXPECT_FALSE(get_api(client, name).header("Stale-Since"));
     EXPECT_TRUE(HasStatus(create_api(client, minimal_api(unique_name())), 201));
 
     server.send_signal(SIGHUP);
     EXPECT_TRUE(wait_for_line_count(server, "database: using", 2, kIoTimeout)) << server.output();
-    EXPECT_TRUE(eventually([&] { return client.request("GET", "/health").status == 200; },
-                           kRecoveryBound));
+    EXPECT_TRUE(
+        eventually([&] { return client.request("GET", "/health").status == 200; }, kRecoveryBound));
     EXPECT_TRUE(HasStatus(get_api(client, name), 200));
     expect_no_secret(server.output());
     expect_clean_exit(server);
@@ -192,8 +193,8 @@ TEST_F(FailoverTest, HungDatabaseMakesHealthUnhealthyWithinTheBoundAndReadsStill
     expect_plain_unavailable(write);
 
     cluster_->thaw();
-    EXPECT_TRUE(eventually([&] { return client.request("GET", "/health").status == 200; },
-                           kRecoveryBound))
+    EXPECT_TRUE(
+        eventually([&] { return client.request("GET", "/health").status == 200; }, kRecoveryBound))
         << server.output();
     EXPECT_TRUE(HasStatus(get_api(client, name), 200));
     expect_clean_exit(server);

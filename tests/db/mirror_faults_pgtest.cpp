@@ -95,23 +95,23 @@ class MirrorFaultsTest : public ::testing::TestWithParam<Fault> {
             GTEST_SKIP() << PgTestEnv::kVariable << " is not set; run these through `ctest -L pg`";
         }
         cluster_ = std::make_unique<PrivatePgCluster>(GATEWAY_PG_TEST_CLUSTER_SCRIPT);
-        proxy_ = std::make_unique<FaultProxy>(cluster_->env().host,
-                                              static_cast<std::uint16_t>(std::stoi(cluster_->env().port)));
+        proxy_ = std::make_unique<FaultProxy>(
+            cluster_->env().host, static_cast<std::uint16_t>(std::stoi(cluster_->env().port)));
     }
 
     Environment server_environment() const {
         const auto& pg = cluster_->env();
-        return {{"DATABASE_URL", "postgresql://" + url_escape(pg.app_user) + ":" +
-                                     url_escape(pg.app_password) + "@127.0.0.1:" +
-                                     std::to_string(proxy_->port()) + "/" +
-                                     url_escape(pg.database) + "?sslmode=verify-full&sslrootcert=" +
-                                     url_escape(pg.ca_file) +
-                                     // The test cluster commits asynchronously for speed; a
-                                     // crash would then lose what PostgreSQL acknowledged.
-                                     "&options=" + url_escape("-csynchronous_commit=on")},
-                {"DB_CONNECT_TIMEOUT", std::to_string(kConnectTimeout.count())},
-                {"DB_STATEMENT_TIMEOUT", std::to_string(kStatementTimeout.count())},
-                {"WORKERS", "2"}};
+        return {
+            {"DATABASE_URL",
+             "postgresql://" + url_escape(pg.app_user) + ":" + url_escape(pg.app_password) +
+                 "@127.0.0.1:" + std::to_string(proxy_->port()) + "/" + url_escape(pg.database) +
+                 "?sslmode=verify-full&sslrootcert=" + url_escape(pg.ca_file) +
+                 // The test cluster commits asynchronously for speed; a
+                 // crash would then lose what PostgreSQL acknowledged.
+                 "&options=" + url_escape("-csynchronous_commit=on")},
+            {"DB_CONNECT_TIMEOUT", std::to_string(kConnectTimeout.count())},
+            {"DB_STATEMENT_TIMEOUT", std::to_string(kStatementTimeout.count())},
+            {"WORKERS", "2"}};
     }
 
     void begin_fault(Fault fault) {
@@ -145,9 +145,9 @@ class MirrorFaultsTest : public ::testing::TestWithParam<Fault> {
     // The names of every API in the database, read directly (not through the proxy).
     std::set<std::string> names_in_database() {
         boost::asio::io_context io;
-        auto connection = run_bounded(
-            io, db::PgConnection::connect(io.get_executor(), cluster_->env().conninfo(PgRole::app),
-                                          10s));
+        auto connection =
+            run_bounded(io, db::PgConnection::connect(io.get_executor(),
+                                                      cluster_->env().conninfo(PgRole::app), 10s));
         if (!connection) throw std::runtime_error(connection.error().message);
         auto rows = run_bounded(io, (*connection)->simple_query("SELECT name FROM apis", 10s));
         if (!rows) throw std::runtime_error(rows.error().message);
@@ -231,7 +231,8 @@ TEST_P(MirrorFaultsTest, ReadsGoOnWritesTellTheTruthAndServiceReturns) {
     std::optional<std::chrono::milliseconds> recovery;
     while (Clock::now() - returned < kRecoveryBound) {
         if (monitor.request("GET", "/health").status == 200) {
-            recovery = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - returned);
+            recovery =
+                std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - returned);
             break;
         }
         std::this_thread::sleep_for(20ms);
@@ -254,23 +255,22 @@ TEST_P(MirrorFaultsTest, ReadsGoOnWritesTellTheTruthAndServiceReturns) {
     for (const auto& name : tally.failed) failed_committed += in_database.contains(name);
     for (const auto& name : tally.unknown) unknown_committed += in_database.contains(name);
 
-    std::cout << "fault " << fault_name(fault) << ": reads " << tally.reads << " (200: "
-              << tally.reads_ok << ", marked stale: " << tally.reads_marked_stale
+    std::cout << "fault " << fault_name(fault) << ": reads " << tally.reads
+              << " (200: " << tally.reads_ok << ", marked stale: " << tally.reads_marked_stale
               << "); writes acknowledged " << tally.acknowledged.size() << " (lost "
-              << acknowledged_lost << "), failed " << tally.failed.size()
-              << " (committed later " << failed_committed << "), outcome unknown "
-              << tally.unknown.size() << " (committed " << unknown_committed
-              << "); slowest write " << tally.slowest_write.count()
+              << acknowledged_lost << "), failed " << tally.failed.size() << " (committed later "
+              << failed_committed << "), outcome unknown " << tally.unknown.size() << " (committed "
+              << unknown_committed << "); slowest write " << tally.slowest_write.count()
               << " ms; healthy " << recovery->count() << " ms after the database returned\n";
 
-    EXPECT_EQ(tally.reads_ok, tally.reads) << "reads failed, e.g. "
-                                           << (tally.read_failures.empty() ? ""
-                                                                           : tally.read_failures[0]);
+    EXPECT_EQ(tally.reads_ok, tally.reads)
+        << "reads failed, e.g. " << (tally.read_failures.empty() ? "" : tally.read_failures[0]);
     EXPECT_GT(tally.reads, 0u);
     EXPECT_TRUE(tally.other.empty()) << tally.other.front();
     EXPECT_EQ(acknowledged_lost, 0u);
     EXPECT_EQ(failed_committed, 0u);
-    EXPECT_LE(tally.slowest_write, std::chrono::duration_cast<std::chrono::milliseconds>(kWriteBound));
+    EXPECT_LE(tally.slowest_write,
+              std::chrono::duration_cast<std::chrono::milliseconds>(kWriteBound));
     EXPECT_GT(tally.failed.size() + tally.unknown.size(), 0u) << "the fault never reached a write";
     EXPECT_GT(tally.acknowledged.size(), 0u);
     // After the return, the mirror holds every acknowledged write.

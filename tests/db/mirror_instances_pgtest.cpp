@@ -61,9 +61,9 @@ class MirrorInstancesTest : public PgTest {
 
     // Polls `ref` on `client` until it answers `status`; the time it took, or nullopt.
     static std::optional<std::chrono::milliseconds> time_until(HttpClient& client,
-                                                                const std::string& ref,
-                                                                unsigned status,
-                                                                Clock::time_point since) {
+                                                               const std::string& ref,
+                                                               unsigned status,
+                                                               Clock::time_point since) {
         const auto give_up = since + 10s;
         while (Clock::now() < give_up) {
             if (get_api(client, ref).status == status) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <string>
+#include <thread>
 
 #include "db/pg_fixture.hpp"
 #include "db/pg_private_schema.hpp"
@@ -71,8 +72,10 @@ TEST_F(ChangeFeedTest, ALoadThenTheFeedSeeEveryCommittedChangeOnce) {
     EXPECT_EQ(snapshot->apis[0]->id, before);
 
     const std::string after = insert_api(*writer, "after");
-    ASSERT_TRUE(query(*writer, "UPDATE apis SET description = 'x', revision = revision + 1 "
-                               "WHERE id = '" + after + "'"));
+    ASSERT_TRUE(query(*writer,
+                      "UPDATE apis SET description = 'x', revision = revision + 1 "
+                      "WHERE id = '" +
+                          after + "'"));
     ASSERT_TRUE(query(*writer, "DELETE FROM apis WHERE id = '" + before + "'"));
     const auto batch = must_read(snapshot->position);
     EXPECT_FALSE(batch.pruned_past);
@@ -95,9 +98,10 @@ TEST_F(ChangeFeedTest, ALoadThenTheFeedSeeEveryCommittedChangeOnce) {
 TEST_F(ChangeFeedTest, AWriteThatChangesNothingIsNotRecorded) {
     auto writer = must_open();
     const std::string id = insert_api(*writer, "still");
-    const auto start = must_read(0).next;
     ASSERT_TRUE(query(*writer, "UPDATE apis SET name = name WHERE id = '" + id + "'"));
-    EXPECT_FALSE(mentions(must_read(start), id));
+    auto rows = query(*writer, "SELECT count(*) FROM api_changes WHERE api_id = '" + id + "'");
+    ASSERT_TRUE(rows) << rows.error().message;
+    EXPECT_EQ(rows->integer(0, 0), 1) << "only the insert";
 }
 
 TEST_F(ChangeFeedTest, ATransactionThatCommitsAfterALaterPositionedOneIsNotMissed) {
@@ -138,10 +142,19 @@ TEST_F(ChangeFeedTest, PruningPastAReaderTellsItToLoadEverything) {
     const auto start = must_read(0).next;
     insert_api(*writer, "old");
     // Age the rows rather than wait: retention is counted from changed_at.
-    ASSERT_TRUE(query(*writer, "UPDATE api_changes SET changed_at = changed_at - interval '2 hours'"));
-    auto pruned = run_bounded(io_, store::prune_changes(*writer, std::chrono::hours(1), 10s));
-    ASSERT_TRUE(pruned) << pruned.error().message;
-    EXPECT_GE(*pruned, 1);
+    ASSERT_TRUE(
+        query(*writer, "UPDATE api_changes SET changed_at = changed_at - interval '2 hours'"));
+    // Only rows of ended transactions are pruned, and other tests' transactions may hold
+    // the cluster's xmin back for a while: try until the row is settled.
+    std::int64_t pruned = 0;
+    const auto give_up = std::chrono::steady_clock::now() + 30s;
+    while (pruned == 0 && std::chrono::steady_clock::now() < give_up) {
+        auto done = run_bounded(io_, store::prune_changes(*writer, std::chrono::hours(1), 10s));
+        ASSERT_TRUE(done) << done.error().message;
+        pruned = *done;
+        if (pruned == 0) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_GE(pruned, 1);
     EXPECT_TRUE(must_read(start).pruned_past);
     // A reader that starts after the pruned rows is not affected.
     EXPECT_FALSE(must_read(must_read(start).next).pruned_past);
@@ -161,9 +174,8 @@ TEST_F(ChangeFeedTest, FetchReturnsCurrentRowsAndOmitsDeletedOnes) {
 TEST_F(ChangeFeedTest, AWriteStartingAfterItsDeadlineFailsWithoutApplying) {
     auto writer = must_open();
     const std::string id = insert_api(*writer, "late");
-    auto late = query(*writer,
-                      "UPDATE apis SET description = 'late' WHERE id = '" + id +
-                          "' AND gateway_before_deadline(now() - interval '1 second')");
+    auto late = query(*writer, "UPDATE apis SET description = 'late' WHERE id = '" + id +
+                                   "' AND gateway_before_deadline(now() - interval '1 second')");
     ASSERT_FALSE(late);
     EXPECT_EQ(late.error().sqlstate, "GW001");
     auto description = query(*writer, "SELECT description FROM apis WHERE id = '" + id + "'");

@@ -73,11 +73,12 @@ class FeedListenerTest : public PgTest {
         options.connect_timeout = 10s;
         options.statement_timeout = 10s;
         listener_ = std::make_unique<store::FeedListener>(mirror_, status_, breaker_, options);
-        listener_pool_ = db::ConnectionPool::create(conninfo_, settings());
-        boost::asio::co_spawn(
-            listener_io_,
-            listener_->follow(listener_pool_, [this] { return !stopping_.load(); }, {}, false),
-            boost::asio::detached);
+        listener_pool_ = db::ConnectionPool::create(
+            conninfo_ + " application_name=" + listener_name_, settings());
+        boost::asio::co_spawn(listener_io_,
+                              listener_->follow(
+                                  listener_pool_, [this] { return !stopping_.load(); }, {}, false),
+                              boost::asio::detached);
         listener_thread_ = std::thread([this] { listener_io_.run(); });
         ASSERT_TRUE(eventually([this] { return status_.following(); }));
     }
@@ -98,6 +99,7 @@ class FeedListenerTest : public PgTest {
     }
 
     std::string conninfo_;
+    const std::string listener_name_ = unique_schema_name("listener");
     std::shared_ptr<db::ConnectionPool> pool_;
     std::shared_ptr<store::PgStore> writer_;
 
@@ -120,9 +122,9 @@ TEST_F(FeedListenerTest, LoadsWhatIsThereThenFollowsEveryChange) {
     const auto created = write(spec_named("created"));
     ASSERT_TRUE(eventually([&] { return mirror_.find_now(created->id).has_value(); }));
 
-    auto patched = run_bounded(
-        io_, writer_->patch("created", boost::json::object{{"description", "changed"}},
-                            domain::Precondition::none()));
+    auto patched =
+        run_bounded(io_, writer_->patch("created", boost::json::object{{"description", "changed"}},
+                                        domain::Precondition::none()));
     ASSERT_TRUE(patched);
     ASSERT_TRUE(eventually([&] { return mirror_.holds(created->id, 2); }));
     EXPECT_EQ((*mirror_.find_now(created->id))->spec.description, "changed");
@@ -136,7 +138,8 @@ TEST_F(FeedListenerTest, ChangesArriveWithoutNotificationsThroughThePoll) {
     // PgStore alone sends no NOTIFY: only the poll can find these.
     start_listening(200ms);
     std::vector<std::string> ids;
-    for (int i = 0; i < 20; ++i) ids.push_back(write(spec_named("polled-" + std::to_string(i)))->id);
+    for (int i = 0; i < 20; ++i)
+        ids.push_back(write(spec_named("polled-" + std::to_string(i)))->id);
     ASSERT_TRUE(eventually([&] { return mirror_.size() == ids.size(); }));
     for (const auto& id : ids) EXPECT_TRUE(mirror_.find_now(id)) << id;
 }
@@ -154,15 +157,12 @@ TEST_F(FeedListenerTest, ANotificationWakesTheListenerLongBeforeItsPoll) {
 TEST_F(FeedListenerTest, ALostSessionIsReplacedAndCaughtUp) {
     start_listening();
     auto admin = must_connect(PgRole::superuser);
-    // End the listener's session (it names itself through application_name unless the
-    // conninfo chose one: find it as the session that LISTENs).
-    const db::Statement listeners{
-        "test_listeners",
-        "SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN gateway_api_changes%' "
-        "AND datname = current_database() AND backend_type = 'client backend'"};
+    // The listener's session is the only one with this test's application name.
+    const db::Statement listeners{"test_listeners",
+                                  "SELECT pid FROM pg_stat_activity WHERE application_name = $1"};
     std::int64_t pid = 0;
     ASSERT_TRUE(eventually([&] {
-        auto found = execute(*admin, listeners);
+        auto found = execute(*admin, listeners, {listener_name_});
         if (!found || found->rows() == 0) return false;
         pid = found->integer(0, 0);
         return true;
@@ -177,16 +177,20 @@ TEST_F(FeedListenerTest, ConcurrentWritersAndTheListenerAgreeOnEveryApi) {
     start_listening(100ms);
     // A second instance's mirror, written through by this test's threads while the
     // listener applies the feed to the same mirror: what the server does under load.
-    store::MirroredStore through(mirror_, breaker_, store::MirroredStore::Start::on_primary);
-    through.adopt(writer_, store::ChangeNotifier::create(pool_));
+    auto primary = std::make_shared<db::Primary>();
+    primary->pool = pool_;
+    store::MirroredStore through(
+        mirror_, std::make_shared<db::CircuitBreaker>(db::CircuitBreaker::Options{}),
+        [primary] { return primary; }, settings(), store::MirroredStore::Start::on_primary);
+    through.adopt();
     std::vector<std::thread> writers;
     std::atomic<int> failures{0};
     for (int t = 0; t < 3; ++t) {
         writers.emplace_back([&, t] {
             boost::asio::io_context io;
             for (int i = 0; i < 15; ++i) {
-                auto created = run_bounded(
-                    io, through.create(spec_named("w" + std::to_string(t) + "-" + std::to_string(i))));
+                auto created = run_bounded(io, through.create(spec_named("w" + std::to_string(t) +
+                                                                         "-" + std::to_string(i))));
                 if (!created) ++failures;
             }
         });

@@ -70,16 +70,22 @@ std::shared_ptr<store::Repository> empty_pg_store() {
 // The mirror in front of that PostgreSQL store, as the server runs it: writes go through
 // PgStore, reads are answered from the mirror.
 struct MirroredBundle {
+    explicit MirroredBundle(std::shared_ptr<const db::Primary> primary_in)
+        : primary(std::move(primary_in)) {}
+    std::shared_ptr<const db::Primary> primary;
     store::MemoryStore mirror;
-    db::CircuitBreaker breaker{db::CircuitBreaker::Options{}};
-    store::MirroredStore store{mirror, breaker, store::MirroredStore::Start::on_primary};
+    store::MirroredStore store{
+        mirror, std::make_shared<db::CircuitBreaker>(db::CircuitBreaker::Options{}),
+        [this] { return primary; }, test_settings(), store::MirroredStore::Start::on_primary};
 };
 
 std::shared_ptr<store::Repository> empty_mirrored_store() {
-    auto primary = empty_pg_store_itself();
-    if (!primary) return nullptr;
-    auto bundle = std::make_shared<MirroredBundle>();
-    bundle->store.adopt(primary, store::ChangeNotifier::create(primary->pool()));
+    auto pg = empty_pg_store_itself();
+    if (!pg) return nullptr;
+    auto primary = std::make_shared<db::Primary>();
+    primary->pool = pg->pool();
+    auto bundle = std::make_shared<MirroredBundle>(std::move(primary));
+    bundle->store.adopt();  // the schema is empty, and so is the mirror
     return std::shared_ptr<store::Repository>(bundle, &bundle->store);
 }
 
