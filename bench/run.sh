@@ -45,7 +45,8 @@
 #      GET /apis?limit=100, GET /health and POST /apis (a unique API per request; run
 #      last, so that the reads see only the seeded APIs), and prints one table: req/s,
 #      p50, p99, non-2xx responses (counted by the Lua scripts), socket errors, and
-#      req/s as a fraction of nginx's.
+#      req/s as a fraction of nginx's. Every wrk run is preceded by sync and a 1 s pause,
+#      so that it does not pay for writing out the access log of the run before.
 # nginx and every server are stopped on exit, whatever happens; a server that does not
 # exit with status 0 on SIGTERM is reported.
 #
@@ -705,6 +706,10 @@ run_wrk() {  # label script url [script arguments...]
     local label=$1 script=$2 url=$3 out
     shift 3
     out="$tmp_dir/wrk-${#labels[@]}.txt"
+    # The run before may have left tens of MB of access log in dirty pages: have them
+    # written now rather than by the kernel's flusher threads during this run.
+    sync
+    sleep 1
     echo "== $label: wrk -t$wrk_threads -c$wrk_connections -d$duration --latency"
     if ! wrk -t"$wrk_threads" -c"$wrk_connections" -d"$duration" --latency \
         -s "$lua_dir/$script" "$url" ${1+-- "$@"} >"$out" 2>&1; then
