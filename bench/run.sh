@@ -10,12 +10,18 @@
 #   --connections N   wrk connections (default 64)
 #   --log-level L     the server's LOG_LEVEL (default info, so access logging is in the cost)
 #   --no-build        use the existing build-release/gateway-api instead of building it
-#   --keep            keep the temporary directory (configs, wrk output, server log)
-#   --postgres        run the server on a private PostgreSQL 15 and compare it with pgbench
-#                     instead of nginx (see "PostgreSQL mode" below)
+#   --keep            keep the temporary directory (configs, wrk output, servers' logs)
+#   --postgres        run the server on a private PostgreSQL 15 and compare it with nginx,
+#                     with a second server in memory mode and with pgbench; measure the
+#                     propagation delay between two instances and the RSS of a large
+#                     mirror (see "PostgreSQL mode" below)
 #   --pool-size N     with --postgres: the server's DB_POOL_SIZE (default 16)
 #   --max-overflow N  with --postgres: the server's DB_MAX_OVERFLOW (default 16)
 #   --pgbench-scale N with --postgres: pgbench -i -s N for the read ceiling (default 10)
+#   --propagation-samples N
+#                     with --postgres: samples of the propagation delay (default 200)
+#   --rss-apis N      with --postgres: APIs in the database for the RSS measurement
+#                     (default 100000; 0 leaves that step out)
 #   -h, --help        print this text
 #
 # What it does, from the repository root (found from this script's location):
@@ -39,36 +45,73 @@
 #      GET /apis?limit=100, GET /health and POST /apis (a unique API per request; run
 #      last, so that the reads see only the seeded APIs), and prints one table: req/s,
 #      p50, p99, non-2xx responses (counted by the Lua scripts), socket errors, and
-#      req/s as a fraction of nginx's.
-# nginx and the server are stopped on exit, whatever happens.
+#      req/s as a fraction of nginx's. Every wrk run is preceded by sync and a 1 s pause,
+#      so that it does not pay for writing out the access log of the run before.
+# nginx and every server are stopped on exit, whatever happens; a server that does not
+# exit with status 0 on SIGTERM is reported.
 #
-# PostgreSQL mode (--postgres) replaces nginx with two database ceilings:
-#   - installs postgresql-15, postgresql-client-15 and postgresql-contrib if missing
-#     (pgbench is /usr/lib/postgresql/15/bin/pgbench; PG_BINDIR overrides the directory);
+# PostgreSQL mode (--postgres) adds to nginx a second server in memory mode, two database
+# ceilings, the propagation delay between two instances and the RSS of a large mirror:
+#   - installs postgresql-15, postgresql-client-15, postgresql-contrib and python3 if
+#     missing (pgbench is /usr/lib/postgresql/15/bin/pgbench; PG_BINDIR overrides the
+#     directory);
 #   - starts a private cluster with scripts/pg-test-cluster.sh in the temporary directory
 #     and puts back PostgreSQL's defaults where that test cluster departs from them for
 #     speed (fsync, synchronous_commit and full_page_writes on, shared_buffers 128MB,
 #     client_connection_check_interval 0); max_connections is raised to fit the pool,
 #     pgbench's clients and a margin. The cluster is stopped and removed on exit;
-#   - every client (the server and pgbench) connects as the same application role over
+#   - every client (the servers and pgbench) connects as the same application role over
 #     TCP to 127.0.0.1 with sslmode=disable: no TLS on either side;
 #   - pgbench -i -s <scale> fills a database of its own, and a schema bench_ceiling of the
 #     service's database gets an apis table made by src/db/migrations/*.sql;
 #   - the server runs with DATABASE_URL, DB_POOL_SIZE, DB_MAX_OVERFLOW and DB_FALLBACK=none
 #     and must report storage type postgresql; after seeding, its table is VACUUM ANALYZEd
-#     (as pgbench -i does to its own tables);
-#   - wrk runs GET /apis/{id}, GET /apis?limit=100, GET /health and POST /apis, then
-#     pgbench -S -M prepared and pgbench -n -M prepared -f bench/pg/insert_api.sql run
-#     with as many clients (-c) and threads (-j) as wrk has connections and threads, for
-#     the same duration (a CHECKPOINT precedes every run). The table gives each
-#     endpoint's req/s as a fraction of its ceiling's tps: the reads and /health against
-#     pgbench -S, POST /apis against the insert. pgbench's p50/p99 come from a 10% sample of its per-transaction log,
-#     and its failed transactions stand in the non-2xx column.
+#     (as pgbench -i does to its own tables). Its reads are answered from its warm mirror;
+#   - a second server starts in memory mode (DATABASE_URL and the AWS_DB_* settings
+#     left out of its environment; it must report storage in-memory), with the same
+#     WORKERS and LOG_LEVEL, and is seeded with the same number of APIs in the same way;
+#   - wrk runs nginx's static JSON; then GET /apis/{id} on the PostgreSQL-mode server and
+#     right after on the memory-mode one, the same for GET /apis?limit=100 (the
+#     memory-mode server is stopped after that); then GET /health and POST /apis on the
+#     PostgreSQL-mode server; then pgbench -S -M prepared and pgbench -n -M prepared -f
+#     bench/pg/insert_api.sql run with as many clients (-c) and threads (-j) as wrk has
+#     connections and threads, for the same duration (a CHECKPOINT precedes every run of
+#     the PostgreSQL-mode server and of pgbench);
+#   - propagation: a second PostgreSQL-mode server (instance B) starts on the same
+#     DATABASE_URL, and once its /health/ready answers 200, bench/propagation.py (Python 3,
+#     standard library only) POSTs --propagation-samples new APIs one at a time to the
+#     first server (A) and after each polls B with GET /apis/{name}, about every 0.5 ms
+#     on a keep-alive connection, until it answers 200. The delay runs from sending the
+#     POST to B's first 200; its p50, p99 and max are printed (and the POST's own
+#     latency, for comparison). B is stopped afterwards;
+#   - RSS (unless --rss-apis 0): rows are added to the service's apis table with SQL
+#     (INSERT ... SELECT over generate_series, in batches of 20,000, names "rss-<k>", base
+#     paths "/rss/<k>", every value inside the CHECK constraints of
+#     src/db/migrations/0001_create_apis.sql) until it holds --rss-apis APIs, counting
+#     those the runs created; SQL rather than POST because it takes seconds, not minutes.
+#     The change feed's trigger records every row, and a NOTIFY gateway_api_changes
+#     follows, as a writing instance would send. Once A's mirror holds them all (its
+#     /health, database.mirror.apis), A's VmHWM and VmRSS are printed; then a new
+#     PostgreSQL-mode server starts, which loads its mirror from the database before it
+#     listens, and its VmHWM and VmRSS are printed: the figure for "RSS with N APIs
+#     mirrored", since A's include everything the runs before made it allocate;
+#   - the table gives req/s, p50, p99, non-2xx and socket errors for nginx, pgbench -S,
+#     the insert, the memory-mode reads ("(memory)"), the PostgreSQL-mode reads, GET
+#     /health and POST /apis, with three ratios: "vs nginx" (every server row), "vs mem"
+#     (PostgreSQL-mode reads over the same read in memory mode) and "vs pgb" (reads and
+#     /health over pgbench -S, POST /apis over the insert). pgbench's p50/p99 come from a
+#     10% sample of its per-transaction log, and its failed transactions stand in the
+#     non-2xx column. The propagation line and the RSS lines follow, then the goals:
+#     PostgreSQL-mode reads at least 0.90 of memory mode's, GET /apis/{id} at least 0.70
+#     and GET /apis?limit=100 at least 0.25 of nginx's, POST /apis at least 0.50 of the
+#     insert's, and at most 150 MiB VmRSS for the new server (met or MISSED; a missed
+#     goal does not change the exit status).
 #
-# Exit status: 0 when every response was 2xx and there were no socket errors, 3 when
-# the runs completed but some were not, 1 (or another non-zero code) when a step failed.
-# All traffic stays on 127.0.0.1. On a machine with few cores, wrk, nginx and the
-# server share them: compare the ratios, not the absolute numbers, between machines.
+# Exit status: 0 when every response was 2xx, there were no socket errors and every
+# propagation sample arrived, 3 when the runs completed but some were not, 1 (or another
+# non-zero code) when a step failed. All traffic stays on 127.0.0.1. On a machine with few
+# cores, wrk, nginx, PostgreSQL and the servers share them: compare the ratios, not the
+# absolute numbers, between machines.
 
 set -euo pipefail
 
@@ -88,6 +131,8 @@ postgres=0
 pool_size=16
 max_overflow=16
 pgbench_scale=10
+rss_apis=100000
+propagation_samples=200
 
 usage() {
     sed -n '2,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
@@ -122,6 +167,10 @@ while (($# > 0)); do
             [[ ${2-} =~ ^(0|[1-9][0-9]*)$ ]] || die "--max-overflow needs a non-negative integer, not '${2-}'"
             max_overflow=$2; shift 2 ;;
         --pgbench-scale) positive_int "$1" "${2-}"; pgbench_scale=$2; shift 2 ;;
+        --rss-apis)
+            [[ ${2-} =~ ^(0|[1-9][0-9]*)$ ]] || die "--rss-apis needs a non-negative integer, not '${2-}'"
+            rss_apis=$2; shift 2 ;;
+        --propagation-samples) positive_int "$1" "${2-}"; propagation_samples=$2; shift 2 ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown option '$1'" ;;
     esac
@@ -141,12 +190,16 @@ esac
 tmp_dir=""
 nginx_pid=""
 server_pid=""
+server_pids=()  # every server process started (see start_server), stopped on exit
+declare -A server_names=()  # pid -> name (its log files are $tmp_dir/<name>.out and .err)
+server_exits=()  # servers that did not exit with status 0 when stopped
 seed_wrk_pid=""
 policy_rc_created=0
 pg_dir=""
 
 stop_process() {  # pid signal seconds-before-SIGKILL
     local pid=$1 signal=$2 grace=$3 waited=0
+    stopped_status=""  # the exit status, when this call reaped the process
     [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
     kill "-$signal" "$pid" 2>/dev/null || true
     while kill -0 "$pid" 2>/dev/null && ((waited < grace * 10)); do
@@ -157,14 +210,35 @@ stop_process() {  # pid signal seconds-before-SIGKILL
         echo "run.sh: process $pid did not stop within ${grace}s of SIG$signal; killing it" >&2
         kill -KILL "$pid" 2>/dev/null || true
     fi
-    wait "$pid" 2>/dev/null || true
+    stopped_status=0
+    wait "$pid" 2>/dev/null || stopped_status=$?
+}
+
+# Stops a server that start_server started, forgets it, and notes an unclean exit.
+stop_server() {  # pid
+    local pid name=${server_names[$1]:-server} kept=() detail
+    stop_process "$1" TERM 15
+    if [[ -n $stopped_status && $stopped_status != 0 ]]; then
+        detail="$name (pid $1) exited with status $stopped_status"
+        ((stopped_status <= 128)) || detail+=" (signal $((stopped_status - 128)))"
+        detail+=" after SIGTERM; last line of its stderr: $(tail -n 1 "$tmp_dir/$name.err" 2>/dev/null || true)"
+        server_exits+=("$detail")
+        echo "run.sh: WARNING: $detail" >&2
+    fi
+    for pid in "${server_pids[@]}"; do
+        [[ $pid == "$1" ]] || kept+=("$pid")
+    done
+    server_pids=("${kept[@]}")
 }
 
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     stop_process "$seed_wrk_pid" INT 5
-    stop_process "$server_pid" TERM 15
+    local pid
+    for pid in "${server_pids[@]}"; do
+        stop_server "$pid"
+    done
     stop_process "$nginx_pid" TERM 5
     if [[ -n $pg_dir && -d $pg_dir ]]; then
         if ((keep)); then
@@ -218,7 +292,9 @@ ensure_packages() {
         installed postgresql-client-15 || missing+=(postgresql-client-15)
         installed postgresql-contrib || missing+=(postgresql-contrib)
         command -v openssl >/dev/null || missing+=(openssl)  # the cluster's certificates
-    elif ! installed nginx-light && ! installed nginx && ! installed nginx-core; then
+        command -v python3 >/dev/null || missing+=(python3)  # bench/propagation.py
+    fi
+    if ! installed nginx-light && ! installed nginx && ! installed nginx-core; then
         nginx_pkg=nginx-light
     fi
     ((${#missing[@]} > 0)) || [[ -n $nginx_pkg ]] || return 0
@@ -254,10 +330,9 @@ if ((postgres)); then
         [[ -x $pg_bindir/$tool ]] ||
             die "no $pg_bindir/$tool (dpkg -S $pg_bindir/$tool names the package that should hold it)"
     done
-else
-    nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
-    [[ -x $nginx_bin ]] || die "nginx is not installed"
 fi
+nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+[[ -x $nginx_bin ]] || die "nginx is not installed"
 
 # ---------------------------------------------------------------------------------
 # 2. Build.
@@ -425,24 +500,14 @@ pg_checkpoint() {
 
 if ((postgres)); then
     start_postgres
-else
-    mkdir -p "$tmp_dir/nginx"
-    nginx_url=""
-    start_nginx
-    echo "== nginx (pid $nginx_pid) on $nginx_url, $workers worker processes"
 fi
+mkdir -p "$tmp_dir/nginx"
+nginx_url=""
+start_nginx
+echo "== nginx (pid $nginx_pid) on $nginx_url, $workers worker processes"
 
 # ---------------------------------------------------------------------------------
 # 4. The server.
-
-server_env=(HOST=127.0.0.1 PORT=0 "WORKERS=$workers" "LOG_LEVEL=$log_level")
-if ((postgres)); then
-    # DB_FALLBACK=none: a server that cannot reach the database must not start on memory.
-    server_env+=("DATABASE_URL=postgresql://$(url_encode "$PG_APP_USER"):$(url_encode "$PG_APP_PASSWORD")@127.0.0.1:$PGPORT/$(url_encode "$PGDATABASE")?sslmode=disable"
-        "DB_POOL_SIZE=$pool_size" "DB_MAX_OVERFLOW=$max_overflow" DB_FALLBACK=none)
-fi
-env "${server_env[@]}" "$server_bin" >"$tmp_dir/server.out" 2>"$tmp_dir/server.err" &
-server_pid=$!
 
 # The port the process listens on, from the kernel's tables: for log levels above
 # info, which leave out the "listening on" line.
@@ -457,42 +522,80 @@ listening_port_of() {  # pid
     return 0
 }
 
-server_port=""
-for tick in $(seq 1 600); do  # up to 60 s: a configured database may take its connect timeout
-    server_port="$(grep -ohE 'listening on http://127\.0\.0\.1:[0-9]+' \
-        "$tmp_dir/server.out" "$tmp_dir/server.err" 2>/dev/null | head -n1 | sed 's/.*://')" || true
-    # The line is flushed within a second or so of being logged; after 3 s, ask the kernel.
-    ((tick < 30)) || [[ -n $server_port ]] || server_port="$(listening_port_of "$server_pid")"
-    [[ -n $server_port ]] && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if [[ -z $server_port ]]; then
-    echo "--- server stdout (last lines)" >&2
-    tail -n 20 "$tmp_dir/server.out" >&2 || true
-    echo "--- server stderr (last lines)" >&2
-    tail -n 20 "$tmp_dir/server.err" >&2 || true
-    die "the server did not print 'listening on http://127.0.0.1:<port>'"
+# Starts one server process with the given environment on top of the inherited one (minus
+# the variables named after -u) and waits until it answers GET /health. Its stdout and
+# stderr go to $tmp_dir/<name>.out and .err. Sets started_pid, started_url,
+# started_storage and started_seconds (from exec to the "listening on" line); the pid is
+# added to server_pids at once, so that the clean-up stops it whatever happens next.
+start_server() {  # name [-u VARIABLE]... [VARIABLE=value]...
+    local name=$1 unset_args=() port="" tick health_json started
+    shift
+    while [[ ${1-} == -u ]]; do
+        unset_args+=(-u "$2")
+        shift 2
+    done
+    started=$(date +%s.%N)
+    env "${unset_args[@]}" "$@" "$server_bin" >"$tmp_dir/$name.out" 2>"$tmp_dir/$name.err" &
+    started_pid=$!
+    server_pids+=("$started_pid")
+    server_names[$started_pid]=$name
+    for tick in $(seq 1 600); do  # up to 60 s: a configured database may take its connect timeout
+        port="$(grep -ohE 'listening on http://127\.0\.0\.1:[0-9]+' \
+            "$tmp_dir/$name.out" "$tmp_dir/$name.err" 2>/dev/null | head -n1 | sed 's/.*://')" || true
+        # The line is flushed within a second or so of being logged; after 3 s, ask the kernel.
+        ((tick < 30)) || [[ -n $port ]] || port="$(listening_port_of "$started_pid")"
+        [[ -n $port ]] && break
+        kill -0 "$started_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [[ -z $port ]]; then
+        echo "--- $name stdout (last lines)" >&2
+        tail -n 20 "$tmp_dir/$name.out" >&2 || true
+        echo "--- $name stderr (last lines)" >&2
+        tail -n 20 "$tmp_dir/$name.err" >&2 || true
+        die "the server ($name) did not print 'listening on http://127.0.0.1:<port>'"
+    fi
+    started_seconds=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}')
+    started_url="http://127.0.0.1:$port"
+    wait_for_http "$started_url/health" "$started_pid" 10 || die "GET /health on $started_url ($name) did not answer"
+    health_json="$(curl -sS --max-time 5 "$started_url/health")" || true
+    started_storage="$(printf '%s' "$health_json" | grep -oE '"type"[[:space:]]*:[[:space:]]*"[^"]*"' |
+        head -n1 | sed -E 's/.*"([^"]*)"$/\1/')" || true
+}
+
+server_env=(HOST=127.0.0.1 PORT=0 "WORKERS=$workers" "LOG_LEVEL=$log_level")
+if ((postgres)); then
+    # DB_FALLBACK=none: a server that cannot reach the database must not start on memory.
+    database_url="postgresql://$(url_encode "$PG_APP_USER"):$(url_encode "$PG_APP_PASSWORD")@127.0.0.1:$PGPORT/$(url_encode "$PGDATABASE")?sslmode=disable"
+    server_env+=("DATABASE_URL=$database_url"
+        "DB_POOL_SIZE=$pool_size" "DB_MAX_OVERFLOW=$max_overflow" DB_FALLBACK=none)
 fi
-server_url="http://127.0.0.1:$server_port"
-wait_for_http "$server_url/health" "$server_pid" 10 || die "GET /health on $server_url did not answer"
-health_json="$(curl -sS --max-time 5 "$server_url/health")" || true
-storage="$(printf '%s' "$health_json" | grep -oE '"type"[[:space:]]*:[[:space:]]*"[^"]*"' | head -n1 |
-    sed -E 's/.*"([^"]*)"$/\1/')" || true
+# In-memory mode for the comparison server of --postgres: whatever would point a server
+# at a database is left out of its environment.
+memory_unset=()
+for variable in DATABASE_URL AWS_DB_HOST AWS_DB_PORT AWS_DB_NAME AWS_DB_USER AWS_DB_PASSWORD \
+    AWS_DB_IAM_AUTH AWS_DB_SECRET AWS_SECRET_NAME; do
+    memory_unset+=(-u "$variable")
+done
+
+start_server server "${server_env[@]}"
+server_pid=$started_pid
+server_url=$started_url
+storage=$started_storage
 echo "== server (pid $server_pid) on $server_url, WORKERS=$workers, LOG_LEVEL=$log_level, storage ${storage:-unknown}"
 if ((postgres)); then
-    [[ $storage == postgresql ]] || die "GET /health says storage '${storage:-unknown}', not postgresql: $health_json"
+    [[ $storage == postgresql ]] || die "GET /health says storage '${storage:-unknown}', not postgresql"
     echo "   DB_POOL_SIZE=$pool_size DB_MAX_OVERFLOW=$max_overflow, sslmode=disable"
 fi
 
-memory_report() {  # label
-    local hwm rss
-    hwm="$(awk '/^VmHWM:/ {print $2}' "/proc/$server_pid/status" 2>/dev/null || true)"
-    rss="$(awk '/^VmRSS:/ {print $2}' "/proc/$server_pid/status" 2>/dev/null || true)"
-    [[ -n $hwm && -n $rss ]] || { echo "   ($1: server memory not readable)"; return 0; }
-    awk -v label="$1" -v hwm="$hwm" -v rss="$rss" 'BEGIN {
-        printf "   server memory %s: peak RSS (VmHWM) %.1f MiB, current RSS (VmRSS) %.1f MiB\n",
-               label, hwm / 1024, rss / 1024 }'
+memory_report() {  # label [pid [what]]: the process's peak and current resident memory
+    local pid=${2:-$server_pid} what=${3:-server} hwm rss
+    hwm="$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
+    rss="$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
+    [[ -n $hwm && -n $rss ]] || { echo "   ($1: $what memory not readable)"; return 0; }
+    awk -v label="$1" -v what="$what" -v hwm="$hwm" -v rss="$rss" 'BEGIN {
+        printf "   %s memory %s: peak RSS (VmHWM) %.1f MiB, current RSS (VmRSS) %.1f MiB\n",
+               what, label, hwm / 1024, rss / 1024 }'
 }
 
 memory_report "at start"
@@ -500,67 +603,89 @@ memory_report "at start"
 # ---------------------------------------------------------------------------------
 # 5. Seeding.
 
-echo "== seeding $seed_count APIs"
-seed_threads=$wrk_threads
-((seed_threads <= seed_count)) || seed_threads=$seed_count
-seed_connections=$((seed_threads * 8))
-mkdir -p "$tmp_dir/seed"
-seed_start=$(date +%s.%N)
-# The duration is only a ceiling: seed.lua stops each thread after its share of POSTs,
-# and wrk is ended with SIGINT once every thread has left its marker.
-seed_limit=$((120 + seed_count / 50))
-wrk -t"$seed_threads" -c"$seed_connections" -d"${seed_limit}s" --timeout 10s \
-    -s "$lua_dir/seed.lua" "$server_url" -- "$seed_count" "$seed_threads" "$tmp_dir/seed" \
-    >"$tmp_dir/seed/wrk.out" 2>&1 &
-seed_wrk_pid=$!
-while :; do
-    markers=$(find "$tmp_dir/seed" -name 'seed-*.done' | wc -l)
-    ((markers >= seed_threads)) && break
-    if ! kill -0 "$seed_wrk_pid" 2>/dev/null; then
-        cat "$tmp_dir/seed/wrk.out" >&2
-        die "seeding stopped before every POST was answered (see above)"
-    fi
-    sleep 0.2
-done
-stop_process "$seed_wrk_pid" INT 10
-seed_wrk_pid=""
-seed_seconds=$(awk -v s="$seed_start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.2f", e - s}')
-read -r seed_created seed_failed < <(cat "$tmp_dir"/seed/seed-*.done |
-    awk '{c += $1; f += $2} END {print c + 0, f + 0}')
-grep '^seed:' "$tmp_dir/seed/wrk.out" >&2 || true
-echo "   created $seed_created, failed $seed_failed in ${seed_seconds}s" \
-    "($(awk -v n="$seed_created" -v s="$seed_seconds" 'BEGIN {printf "%.0f", (s > 0) ? n / s : 0}') per second)"
-((seed_failed == 0 && seed_created == seed_count)) || die "seeding did not create every API"
+seed_apis() {  # url count: POSTs "seed-<k>" for k = 1..count through wrk (bench/lua/seed.lua)
+    local url=$1 count=$2 seed_threads seed_connections seed_dir seed_start seed_limit seed_seconds
+    local markers seed_created seed_failed
+    echo "== seeding $count APIs into $url"
+    seed_threads=$wrk_threads
+    ((seed_threads <= count)) || seed_threads=$count
+    seed_connections=$((seed_threads * 8))
+    seed_dir="$(mktemp -d "$tmp_dir/seed.XXXXXX")"
+    seed_start=$(date +%s.%N)
+    # The duration is only a ceiling: seed.lua stops each thread after its share of POSTs,
+    # and wrk is ended with SIGINT once every thread has left its marker.
+    seed_limit=$((120 + count / 50))
+    wrk -t"$seed_threads" -c"$seed_connections" -d"${seed_limit}s" --timeout 10s \
+        -s "$lua_dir/seed.lua" "$url" -- "$count" "$seed_threads" "$seed_dir" \
+        >"$seed_dir/wrk.out" 2>&1 &
+    seed_wrk_pid=$!
+    while :; do
+        markers=$(find "$seed_dir" -name 'seed-*.done' | wc -l)
+        ((markers >= seed_threads)) && break
+        if ! kill -0 "$seed_wrk_pid" 2>/dev/null; then
+            cat "$seed_dir/wrk.out" >&2
+            die "seeding stopped before every POST was answered (see above)"
+        fi
+        sleep 0.2
+    done
+    stop_process "$seed_wrk_pid" INT 10
+    seed_wrk_pid=""
+    seed_seconds=$(awk -v s="$seed_start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.2f", e - s}')
+    read -r seed_created seed_failed < <(cat "$seed_dir"/seed-*.done |
+        awk '{c += $1; f += $2} END {print c + 0, f + 0}')
+    grep '^seed:' "$seed_dir/wrk.out" >&2 || true
+    echo "   created $seed_created, failed $seed_failed in ${seed_seconds}s" \
+        "($(awk -v n="$seed_created" -v s="$seed_seconds" 'BEGIN {printf "%.0f", (s > 0) ? n / s : 0}') per second)"
+    ((seed_failed == 0 && seed_created == count)) || die "seeding did not create every API"
+}
 
-# Collect the ids by paging through the collection (which also checks the paging).
+# Collects the ids by paging through the collection (which also checks the paging).
+collect_ids() {  # url count ids-file
+    local url=$1 count=$2 ids_file=$3 cursor="" pages=0 id_count distinct_ids page="$tmp_dir/page.json"
+    : >"$ids_file"
+    while :; do
+        if [[ -z $cursor ]]; then
+            curl -fsS --max-time 30 -o "$page" "$url/apis?limit=1000"
+        else
+            curl -fsS --max-time 30 -o "$page" -G "$url/apis" \
+                --data-urlencode "limit=1000" --data-urlencode "cursor=$cursor"
+        fi
+        pages=$((pages + 1))
+        { grep -oE '"id"[[:space:]]*:[[:space:]]*"[0-9a-fA-F-]{36}"' "$page" || true; } |
+            grep -oE '[0-9a-fA-F-]{36}' >>"$ids_file" || true
+        cursor="$({ grep -oE '"next_cursor"[[:space:]]*:[[:space:]]*("[^"]*"|null)' "$page" || true; } |
+            tail -n1 | sed -E 's/^"next_cursor"[[:space:]]*:[[:space:]]*//; s/^"(.*)"$/\1/')"
+        [[ -n $cursor && $cursor != null ]] || break
+        ((pages <= count / 1000 + 1000)) || die "GET /apis paging does not end"
+    done
+    id_count=$(wc -l <"$ids_file")
+    distinct_ids=$(sort -u "$ids_file" | wc -l)
+    echo "   listed $id_count APIs ($distinct_ids distinct) in $pages page(s) of GET /apis?limit=1000"
+    ((id_count >= count)) || die "GET /apis listed $id_count APIs, fewer than the $count seeded"
+    ((distinct_ids == id_count)) || echo "   WARNING: GET /apis paging returned some APIs twice"
+}
+
 ids_file="$tmp_dir/ids.txt"
-: >"$ids_file"
-cursor=""
-pages=0
-while :; do
-    if [[ -z $cursor ]]; then
-        curl -fsS --max-time 30 -o "$tmp_dir/page.json" "$server_url/apis?limit=1000"
-    else
-        curl -fsS --max-time 30 -o "$tmp_dir/page.json" -G "$server_url/apis" \
-            --data-urlencode "limit=1000" --data-urlencode "cursor=$cursor"
-    fi
-    pages=$((pages + 1))
-    { grep -oE '"id"[[:space:]]*:[[:space:]]*"[0-9a-fA-F-]{36}"' "$tmp_dir/page.json" || true; } |
-        grep -oE '[0-9a-fA-F-]{36}' >>"$ids_file" || true
-    cursor="$({ grep -oE '"next_cursor"[[:space:]]*:[[:space:]]*("[^"]*"|null)' "$tmp_dir/page.json" || true; } |
-        tail -n1 | sed -E 's/^"next_cursor"[[:space:]]*:[[:space:]]*//; s/^"(.*)"$/\1/')"
-    [[ -n $cursor && $cursor != null ]] || break
-    ((pages <= seed_count / 1000 + 1000)) || die "GET /apis paging does not end"
-done
-id_count=$(wc -l <"$ids_file")
-distinct_ids=$(sort -u "$ids_file" | wc -l)
-echo "   listed $id_count APIs ($distinct_ids distinct) in $pages page(s) of GET /apis?limit=1000"
-((id_count >= seed_count)) || die "GET /apis listed $id_count APIs, fewer than the $seed_count seeded"
-((distinct_ids == id_count)) || echo "   WARNING: GET /apis paging returned some APIs twice"
+seed_apis "$server_url" "$seed_count"
+collect_ids "$server_url" "$seed_count" "$ids_file"
 memory_report "after seeding $seed_count"
 if ((postgres)); then
     # What pgbench -i does to its tables, and autovacuum would soon do to this one.
     as_app_user "$PGDATABASE" -c "VACUUM ANALYZE apis" >/dev/null
+
+    # The in-memory comparison: a second server with no database, seeded alike.
+    start_server server-memory "${memory_unset[@]}" HOST=127.0.0.1 PORT=0 "WORKERS=$workers" \
+        "LOG_LEVEL=$log_level"
+    memory_pid=$started_pid
+    memory_url=$started_url
+    echo "== memory-mode server (pid $memory_pid) on $memory_url, WORKERS=$workers," \
+        "LOG_LEVEL=$log_level, storage ${started_storage:-unknown}"
+    [[ $started_storage == in-memory ]] ||
+        die "the comparison server reports storage '${started_storage:-unknown}', not in-memory"
+    memory_ids_file="$tmp_dir/ids-memory.txt"
+    seed_apis "$memory_url" "$seed_count"
+    collect_ids "$memory_url" "$seed_count" "$memory_ids_file"
+    memory_report "after seeding $seed_count" "$memory_pid" "memory-mode server"
 fi
 
 # ---------------------------------------------------------------------------------
@@ -581,6 +706,10 @@ run_wrk() {  # label script url [script arguments...]
     local label=$1 script=$2 url=$3 out
     shift 3
     out="$tmp_dir/wrk-${#labels[@]}.txt"
+    # The run before may have left tens of MB of access log in dirty pages: have them
+    # written now rather than by the kernel's flusher threads during this run.
+    sync
+    sleep 1
     echo "== $label: wrk -t$wrk_threads -c$wrk_connections -d$duration --latency"
     if ! wrk -t"$wrk_threads" -c"$wrk_connections" -d"$duration" --latency \
         -s "$lua_dir/$script" "$url" ${1+-- "$@"} >"$out" 2>&1; then
@@ -641,12 +770,21 @@ run_pgbench_ceiling() {  # label database [pgbench arguments...]
         "$(awk '/^latency average/ {print "average " $4 " " $5}' "$out"), failed ${non2xx[$label]}"
 }
 
+# Other work on the machine skews the numbers: the load average is part of the report.
+load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 # POST /apis runs last: it grows the store, and the reads are measured on the seed.
 if ((postgres)); then
+    run_wrk "nginx static JSON" static.lua "$nginx_url"
+    # Each read runs on the PostgreSQL-mode server and then, right after, on the
+    # memory-mode one, so that the two numbers of a pair are taken under like conditions.
     pg_checkpoint
     run_wrk "GET /apis/{id}" get_by_id.lua "$server_url" "$ids_file"
+    run_wrk "GET /apis/{id} (memory)" get_by_id.lua "$memory_url" "$memory_ids_file"
     pg_checkpoint
     run_wrk "GET /apis?limit=100" list.lua "$server_url"
+    run_wrk "GET /apis?limit=100 (memory)" list.lua "$memory_url"
+    memory_report "after its runs" "$memory_pid" "memory-mode server"
+    stop_server "$memory_pid"
     pg_checkpoint
     run_wrk "GET /health" health.lua "$server_url"
     pg_checkpoint
@@ -666,71 +804,227 @@ server_threads="$(awk '/^Threads:/ {print $2}' "/proc/$server_pid/status" 2>/dev
 memory_report "at the end"
 log_bytes=$(($(stat -c %s "$tmp_dir/server.out") + $(stat -c %s "$tmp_dir/server.err")))
 
+# With --postgres: what other instances see, and what a large mirror costs.
+
+# database.mirror.apis from GET /health: the number of APIs the mirror holds.
+mirror_count() {  # url
+    curl -sS --max-time 5 "$1/health" 2>/dev/null |
+        grep -oE '"mirror"[[:space:]]*:[[:space:]]*\{[^}]*\}' | head -n1 |
+        grep -oE '"apis"[[:space:]]*:[[:space:]]*[0-9]+' | grep -oE '[0-9]+$' || true
+}
+
+wait_for_mirror() {  # url pid count seconds: until the mirror holds count APIs
+    local url=$1 pid=$2 count=$3 tries=$(($4 * 10)) seen=""
+    while ((tries-- > 0)); do
+        kill -0 "$pid" 2>/dev/null || return 1
+        seen="$(mirror_count "$url")"
+        [[ $seen == "$count" ]] && return 0
+        sleep 0.1
+    done
+    echo "   the mirror of $url holds ${seen:-?} APIs, not $count" >&2
+    return 1
+}
+
+propagation_line=""
+propagation_ok=1
+rss_lines=()
+if ((postgres)); then
+    # Instance B: a second PostgreSQL-mode server on the same database. Its mirror is
+    # loaded before it listens; /health/ready says when it holds the primary's APIs.
+    start_server server-peer "${server_env[@]}"
+    peer_pid=$started_pid
+    peer_url=$started_url
+    [[ $started_storage == postgresql ]] ||
+        die "the second server reports storage '${started_storage:-unknown}', not postgresql"
+    for _ in $(seq 1 300); do
+        [[ "$(curl -sS -o /dev/null -w '%{http_code}' --max-time 2 "$peer_url/health/ready" 2>/dev/null)" == 200 ]] &&
+            break
+        sleep 0.1
+    done
+    echo "== propagation: second server (pid $peer_pid) on $peer_url, started in ${started_seconds}s;" \
+        "$propagation_samples times POST /apis to $server_url, then GET /apis/{name} on $peer_url until 200"
+    if python3 "$bench_dir/propagation.py" "$server_url" "$peer_url" --samples "$propagation_samples" \
+        --tag "p$(date +%s)" >"$tmp_dir/propagation.txt" 2>&1; then
+        :
+    else
+        propagation_ok=0
+    fi
+    sed 's/^/   /' "$tmp_dir/propagation.txt"
+    propagation_line="$(grep '^propagation' "$tmp_dir/propagation.txt" || true)"
+    [[ -n $propagation_line ]] || propagation_ok=0
+    stop_server "$peer_pid"
+
+    if ((rss_apis > 0)); then
+        # Rows go in with SQL, in batches, with values inside every CHECK constraint of
+        # src/db/migrations/0001_create_apis.sql (shaped like the seeded APIs); the change
+        # feed's trigger records each of them, and a NOTIFY wakes the server as a writing
+        # instance would.
+        rss_existing="$(as_app_user "$PGDATABASE" -At -c "SELECT count(*) FROM apis")"
+        rss_insert=$((rss_apis > rss_existing ? rss_apis - rss_existing : 0))
+        echo "== RSS: $rss_existing APIs in the table; inserting $rss_insert with SQL to reach $rss_apis"
+        rss_start=$(date +%s.%N)
+        rss_batch=20000
+        for ((lo = 1; lo <= rss_insert; lo += rss_batch)); do
+            hi=$((lo + rss_batch - 1))
+            ((hi <= rss_insert)) || hi=$rss_insert
+            as_app_user "$PGDATABASE" >/dev/null <<SQL
+INSERT INTO apis (id, name, description, version, base_path, upstream_url, methods, enabled,
+                  auth_type, rate_limit_per_minute, timeout_ms, tags, revision,
+                  created_at, updated_at)
+SELECT gen_random_uuid(), 'rss-' || g, 'Seeded by the benchmark', 'v1', '/rss/' || g,
+       'http://127.0.0.1:9000', ARRAY['GET', 'POST']::text[], true, 'none', NULL, 30000,
+       ARRAY['bench', 'seed']::text[], 1,
+       date_trunc('milliseconds', clock_timestamp()), date_trunc('milliseconds', clock_timestamp())
+FROM generate_series($lo, $hi) AS g;
+SQL
+        done
+        as_app_user "$PGDATABASE" -c "NOTIFY gateway_api_changes" >/dev/null
+        as_app_user "$PGDATABASE" -c "VACUUM ANALYZE apis" >/dev/null
+        rss_total="$(as_app_user "$PGDATABASE" -At -c "SELECT count(*) FROM apis")"
+        echo "   inserted in $(awk -v s="$rss_start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}')s;" \
+            "the table holds $rss_total APIs"
+        rss_follow_start=$(date +%s.%N)
+        wait_for_mirror "$server_url" "$server_pid" "$rss_total" 300 ||
+            die "the server's mirror did not reach $rss_total APIs"
+        echo "   the running server's mirror holds $rss_total APIs" \
+            "$(awk -v s="$rss_follow_start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}')s later"
+        memory_report "with $rss_total APIs mirrored (followed from the change feed)"
+        rss_lines+=("running server (pid $server_pid), after every run and the change feed:$(
+            awk '/^VmHWM:/ {h = $2} /^VmRSS:/ {r = $2} END {
+                printf " peak RSS (VmHWM) %.1f MiB, current RSS (VmRSS) %.1f MiB", h / 1024, r / 1024 }' \
+                "/proc/$server_pid/status")")
+        # The number that matters: a process started now loads all of them before it listens.
+        start_server server-loaded "${server_env[@]}"
+        loaded_pid=$started_pid
+        loaded_url=$started_url
+        loaded_seconds=$started_seconds
+        wait_for_mirror "$loaded_url" "$loaded_pid" "$rss_total" 60 ||
+            die "the server started after the insert does not hold $rss_total APIs"
+        sleep 1  # let whatever the start left behind settle before reading VmRSS
+        echo "   a new server (pid $loaded_pid) loaded $rss_total APIs and listened in ${loaded_seconds}s"
+        memory_report "with $rss_total APIs loaded at start" "$loaded_pid" "new server"
+        read -r loaded_hwm loaded_rss < <(awk '/^VmHWM:/ {h = $2} /^VmRSS:/ {r = $2} END {
+            printf "%.1f %.1f\n", h / 1024, r / 1024 }' "/proc/$loaded_pid/status")
+        rss_lines+=("new server (pid $loaded_pid) started after the insert, $rss_total APIs loaded in\
+ ${loaded_seconds}s: peak RSS (VmHWM) $loaded_hwm MiB, current RSS (VmRSS) $loaded_rss MiB")
+        stop_server "$loaded_pid"
+    fi
+fi
+
 # ---------------------------------------------------------------------------------
 # 7. The table.
+
+ratio_of() {  # label base-label: req/s of one as a fraction of the other's
+    awk -v r="${rps[$1]:-0}" -v b="${rps[$2]:-0}" 'BEGIN { if (b > 0) printf "%.2f", r / b; else print "?" }'
+}
 
 if ((postgres)); then
     final_health="$(curl -sS --max-time 5 "$server_url/health" 2>/dev/null)" || true
     pool_stats="$(printf '%s' "$final_health" | grep -oE '"pool"[[:space:]]*:[[:space:]]*\{[^}]*\}' |
         head -n1)" || true
+    # Stopped here rather than on exit, so that how it stops is part of the report.
+    stop_server "$server_pid"
     echo
-    echo "Gateway Management API on PostgreSQL, next to pgbench ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
-    echo "  cores: $(nproc)"
+    echo "Gateway Management API on PostgreSQL, next to nginx, memory mode and pgbench ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
+    echo "  cores: $(nproc); load average (1, 5, 15 min) before the runs: $load_at_start," \
+        "now: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "  server workers: $workers (WORKERS; $server_threads threads in the process), LOG_LEVEL=$log_level," \
         "storage ${storage:-unknown}, log written: $((log_bytes / 1024)) KiB"
     echo "  server pool: DB_POOL_SIZE=$pool_size DB_MAX_OVERFLOW=$max_overflow;" \
         "at the end ${pool_stats:-(pool figures not readable from /health)}"
+    echo "  memory mode: a second server with no database, same WORKERS and LOG_LEVEL, seeded alike"
+    echo "  nginx workers: $workers (worker_processes)"
     echo "  PostgreSQL $pg_version, private cluster: $pg_settings"
     echo "  connections: TCP to 127.0.0.1 with sslmode=disable (no TLS), as role $PG_APP_USER," \
         "for the server and pgbench alike"
     echo "  wrk: -t$wrk_threads -c$wrk_connections -d$duration; seeded APIs: $seed_count"
     echo "  pgbench: -M prepared -c$wrk_connections -j$wrk_threads -T$duration_seconds;" \
         "-S on -s $pgbench_scale; insert_api.sql into $ceiling_schema.apis (the service's migrations)"
-    echo "  reads and /health are compared with pgbench -S, POST /apis with insert_api.sql;"
+    echo "  rows without a suffix are the PostgreSQL-mode server (reads from its warm mirror);"
+    echo "  vs pgbench: reads and /health against pgbench -S, POST /apis against insert_api.sql;"
     echo "  for pgbench rows req/s is tps, non-2xx is failed transactions, p50/p99 from a 10% sample"
     echo
-    fmt='%-22s %10s %9s %9s %9s %10s %11s  %s\n'
+    fmt='%-29s %8s %8s %8s %8s %9s %8s %8s %8s  %s\n'
     # shellcheck disable=SC2059
-    printf "$fmt" endpoint req/s "p50 ms" "p99 ms" non-2xx "sock errs" "vs ceiling" ceiling
+    printf "$fmt" endpoint req/s "p50 ms" "p99 ms" non-2xx "sock errs" "vs nginx" "vs mem" "vs pgb" "pgbench ceiling"
     # shellcheck disable=SC2059
-    printf "$fmt" "----------------------" "----------" "---------" "---------" "---------" \
-        "----------" "-----------" "----------------------"
+    printf "$fmt" "-----------------------------" "--------" "--------" "--------" "--------" "---------" \
+        "--------" "--------" "--------" "----------------------"
     problems=0
-    for label in "pgbench -S" "pgbench insert_api.sql" "GET /apis/{id}" "GET /apis?limit=100" \
-        "GET /health" "POST /apis"; do
+    for label in "nginx static JSON" "pgbench -S" "pgbench insert_api.sql" \
+        "GET /apis/{id} (memory)" "GET /apis?limit=100 (memory)" \
+        "GET /apis/{id}" "GET /apis?limit=100" "GET /health" "POST /apis"; do
+        vs_nginx="" vs_memory="" vs_ceiling="" ceiling=""
         case $label in
-            pgbench*) ceiling="" ;;
-            "POST /apis") ceiling="pgbench insert_api.sql" ;;
-            *) ceiling="pgbench -S" ;;
+            nginx* | pgbench*) ;;
+            *"(memory)") vs_nginx="$(ratio_of "$label" "nginx static JSON")" ;;
+            *)
+                vs_nginx="$(ratio_of "$label" "nginx static JSON")"
+                ceiling="pgbench -S"
+                [[ $label != "POST /apis" ]] || ceiling="pgbench insert_api.sql"
+                vs_ceiling="$(ratio_of "$label" "$ceiling")"
+                [[ -z ${rps["$label (memory)"]+set} ]] || vs_memory="$(ratio_of "$label" "$label (memory)")"
+                ;;
         esac
-        ratio=""
-        if [[ -n $ceiling ]]; then
-            ratio="$(awk -v r="${rps[$label]:-0}" -v b="${rps[$ceiling]:-0}" 'BEGIN {
-                if (b > 0) printf "%.2f", r / b; else print "?" }')"
-        fi
         # shellcheck disable=SC2059
         printf "$fmt" "$label" "${rps[$label]:-?}" "${p50[$label]}" "${p99[$label]}" \
-            "${non2xx[$label]}" "${sockerr[$label]}" "$ratio" "$ceiling"
+            "${non2xx[$label]}" "${sockerr[$label]}" "$vs_nginx" "$vs_memory" "$vs_ceiling" "$ceiling"
         if [[ ${non2xx[$label]} != 0 || (${sockerr[$label]} != 0 && ${sockerr[$label]} != -) ]]; then
             problems=1
         fi
     done
     echo
-    # Warnings and errors the server logged, most frequent first (ids and numbers folded).
-    log_problems="$(cat "$tmp_dir/server.out" "$tmp_dir/server.err" 2>/dev/null |
+    echo "${propagation_line:-propagation writer->reader: no result (see above)}"
+    for line in "${rss_lines[@]}"; do
+        echo "RSS, $line"
+    done
+    echo
+
+    # The issue's goals, next to what this run measured (a benchmark's report, not a test:
+    # a missed goal does not change the exit status).
+    goal() {  # description value comparison threshold
+        local verdict
+        verdict="$(awk -v v="$2" -v t="$4" -v c="$3" 'BEGIN {
+            if (v == "" || v == "?") { print "not measured"; exit }
+            ok = (c == ">=") ? (v + 0 >= t + 0) : (v + 0 <= t + 0)
+            print ok ? "met" : "MISSED" }')"
+        printf '  %-52s %8s   goal %s %-6s %s\n' "$1" "${2:-?}" "$3" "$4" "$verdict"
+    }
+    echo "Goals:"
+    goal "GET /apis/{id} vs memory mode" "$(ratio_of "GET /apis/{id}" "GET /apis/{id} (memory)")" ">=" 0.90
+    goal "GET /apis?limit=100 vs memory mode" \
+        "$(ratio_of "GET /apis?limit=100" "GET /apis?limit=100 (memory)")" ">=" 0.90
+    goal "GET /apis/{id} vs nginx" "$(ratio_of "GET /apis/{id}" "nginx static JSON")" ">=" 0.70
+    goal "GET /apis?limit=100 vs nginx" "$(ratio_of "GET /apis?limit=100" "nginx static JSON")" ">=" 0.25
+    goal "POST /apis vs pgbench insert_api.sql" "$(ratio_of "POST /apis" "pgbench insert_api.sql")" ">=" 0.50
+    if ((rss_apis > 0)); then
+        goal "VmRSS (MiB) of a new server with $rss_total APIs" "$loaded_rss" "<=" 150
+    fi
+    echo
+
+    # Warnings and errors the servers logged, most frequent first (ids and numbers folded).
+    log_problems="$(cat "$tmp_dir"/server*.out "$tmp_dir"/server*.err 2>/dev/null |
         awk '$2 == "warning" || $2 == "error" || $2 == "critical" { $1 = ""; print }' |
         sed -E 's/[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}/<id>/g; s/[0-9]+/N/g' |
         sort | uniq -c | sort -rn | head -n 8)" || true
     if [[ -n $log_problems ]]; then
-        echo "Server log, warnings and errors (count, message):"
+        echo "Servers' logs, warnings and errors (count, message):"
         printf '%s\n' "$log_problems"
         echo
     fi
-    if ((problems)); then
-        echo "Some responses were not 2xx, some sockets failed, or some transactions failed:"
-        for label in "${labels[@]}"; do
-            echo "  $label: ${statuses[$label]:-?}"
-        done
+    if ((${#server_exits[@]} > 0)); then
+        echo "Servers that did not stop cleanly:"
+        printf '  %s\n' "${server_exits[@]}"
+        echo
+    fi
+    if ((problems || !propagation_ok)); then
+        ((propagation_ok)) || echo "The propagation client did not complete every sample (see above)."
+        if ((problems)); then
+            echo "Some responses were not 2xx, some sockets failed, or some transactions failed:"
+            for label in "${labels[@]}"; do
+                echo "  $label: ${statuses[$label]:-?}"
+            done
+        fi
         exit 3
     fi
     exit 0
