@@ -23,6 +23,7 @@
 #include "support/http_client.hpp"
 #include "support/private_pg_cluster.hpp"
 #include "support/response_assertions.hpp"
+#include "support/server_fixture.hpp"
 #include "support/server_process.hpp"
 
 namespace gateway::test {
@@ -277,6 +278,8 @@ TEST_P(MirrorFaultsTest, ReadsGoOnWritesTellTheTruthAndServiceReturns) {
     for (const auto& name : tally.acknowledged) {
         EXPECT_TRUE(HasStatus(get_api(monitor, name), 200)) << name;
     }
+    // And it still stops cleanly, with nothing for a sanitizer to report.
+    expect_clean_exit(server);
 }
 
 INSTANTIATE_TEST_SUITE_P(Faults, MirrorFaultsTest,

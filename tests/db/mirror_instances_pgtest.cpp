@@ -19,6 +19,7 @@
 #include "support/parallel_clients.hpp"
 #include "support/pg_test_env.hpp"
 #include "support/response_assertions.hpp"
+#include "support/server_fixture.hpp"
 #include "support/server_process.hpp"
 
 namespace gateway::test {
@@ -112,6 +113,8 @@ TEST_F(MirrorInstancesTest, AChangeThroughOneInstanceIsVisibleThroughTheOtherWit
     // from failing the test, while a lost notification path (only the 1 s poll left)
     // would still show.
     EXPECT_LE(median, 1000ms);
+    expect_clean_exit(first);
+    expect_clean_exit(second);
 }
 
 TEST_F(MirrorInstancesTest, ConcurrentPatchesWithoutIfMatchAllSucceedWithTheirOwnRevisions) {
@@ -134,6 +137,7 @@ TEST_F(MirrorInstancesTest, ConcurrentPatchesWithoutIfMatchAllSucceedWithTheirOw
     EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200u), 20) << "no 503 for contention";
     EXPECT_EQ(revisions.size(), 20u) << "each change has a revision of its own";
     EXPECT_EQ(get_api(client, name).json().at("revision").as_int64(), 21);
+    expect_clean_exit(server);
 }
 
 TEST_F(MirrorInstancesTest, ARestartLoadsTheMirrorBeforeServing) {
@@ -148,6 +152,7 @@ TEST_F(MirrorInstancesTest, ARestartLoadsTheMirrorBeforeServing) {
     // The very first request already finds it: the load happened before listening.
     EXPECT_TRUE(HasStatus(get_api(client, name), 200));
     EXPECT_TRUE(HasStatus(client.request("GET", "/health/ready"), 200));
+    expect_clean_exit(again);
 }
 
 }  // namespace
