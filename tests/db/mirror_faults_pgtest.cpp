@@ -21,6 +21,7 @@
 #include "support/api_samples.hpp"
 #include "support/fault_proxy.hpp"
 #include "support/http_client.hpp"
+#include "support/pg_scratch_role.hpp"
 #include "support/private_pg_cluster.hpp"
 #include "support/response_assertions.hpp"
 #include "support/server_fixture.hpp"
@@ -60,21 +61,6 @@ std::string fault_name(Fault fault) {
     return "unknown";
 }
 
-std::string url_escape(std::string_view text) {
-    std::string out;
-    for (const unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            constexpr char kHex[] = "0123456789ABCDEF";
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 0x0F];
-        }
-    }
-    return out;
-}
-
 // What the load saw.
 struct Tally {
     std::mutex mutex;
@@ -104,12 +90,12 @@ class MirrorFaultsTest : public ::testing::TestWithParam<Fault> {
         const auto& pg = cluster_->env();
         return {
             {"DATABASE_URL",
-             "postgresql://" + url_escape(pg.app_user) + ":" + url_escape(pg.app_password) +
-                 "@127.0.0.1:" + std::to_string(proxy_->port()) + "/" + url_escape(pg.database) +
-                 "?sslmode=verify-full&sslrootcert=" + url_escape(pg.ca_file) +
+             "postgresql://" + url_encode(pg.app_user) + ":" + url_encode(pg.app_password) +
+                 "@127.0.0.1:" + std::to_string(proxy_->port()) + "/" + url_encode(pg.database) +
+                 "?sslmode=verify-full&sslrootcert=" + url_encode(pg.ca_file) +
                  // The test cluster commits asynchronously for speed; a
                  // crash would then lose what PostgreSQL acknowledged.
-                 "&options=" + url_escape("-csynchronous_commit=on")},
+                 "&options=" + url_encode("-csynchronous_commit=on")},
             {"DB_CONNECT_TIMEOUT", std::to_string(kConnectTimeout.count())},
             {"DB_STATEMENT_TIMEOUT", std::to_string(kStatementTimeout.count())},
             {"WORKERS", "2"}};

@@ -17,6 +17,7 @@
 #include "support/api_samples.hpp"
 #include "support/http_client.hpp"
 #include "support/parallel_clients.hpp"
+#include "support/pg_scratch_role.hpp"
 #include "support/pg_test_env.hpp"
 #include "support/response_assertions.hpp"
 #include "support/server_fixture.hpp"
@@ -26,21 +27,6 @@ namespace gateway::test {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string url_escape(std::string_view text) {
-    std::string out;
-    for (const unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            constexpr char kHex[] = "0123456789ABCDEF";
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 0x0F];
-        }
-    }
-    return out;
-}
 
 class MirrorInstancesTest : public PgTest {
   protected:
@@ -52,11 +38,11 @@ class MirrorInstancesTest : public PgTest {
         auto admin = must_connect(PgRole::app);
         ASSERT_TRUE(query(*admin, "CREATE SCHEMA " + schema));
         environment_ = {
-            {"DATABASE_URL", "postgresql://" + url_escape(env_.app_user) + ":" +
-                                 url_escape(env_.app_password) + "@" + env_.host + ":" + env_.port +
-                                 "/" + url_escape(env_.database) +
-                                 "?sslmode=verify-full&sslrootcert=" + url_escape(env_.ca_file) +
-                                 "&options=" + url_escape("-csearch_path=" + schema)},
+            {"DATABASE_URL", "postgresql://" + url_encode(env_.app_user) + ":" +
+                                 url_encode(env_.app_password) + "@" + env_.host + ":" + env_.port +
+                                 "/" + url_encode(env_.database) +
+                                 "?sslmode=verify-full&sslrootcert=" + url_encode(env_.ca_file) +
+                                 "&options=" + url_encode("-csearch_path=" + schema)},
             {"WORKERS", "2"}};
     }
 
