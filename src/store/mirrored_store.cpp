@@ -24,7 +24,7 @@ MirroredStore::MirroredStore(MemoryStore& mirror, std::shared_ptr<db::CircuitBre
     : mirror_(mirror),
       breaker_(std::move(breaker)),
       current_primary_(std::move(current_primary)),
-      settings_(std::move(settings)),
+      settings_(settings),
       fallback_(start == Start::on_primary ? closed : open_untouched) {}
 
 std::shared_ptr<const MirroredStore::Writer> MirroredStore::writer() const {
