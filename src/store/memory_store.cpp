@@ -75,6 +75,8 @@ std::shared_ptr<MemoryStore::Stored> MemoryStore::make_stored(domain::Api api) {
     stored->name_key = domain::name_key(api.spec.name);
     api.json.clear();
     api.json = domain::api_to_json(api);
+    // Serialising reserves by estimate; a record kept for its lifetime keeps no slack.
+    api.json.shrink_to_fit();
     stored->api = std::move(api);
     return stored;
 }

@@ -198,7 +198,9 @@ TEST_F(FeedListenerTest, ConcurrentWritersAndTheListenerAgreeOnEveryApi) {
     for (auto& writer : writers) writer.join();
     EXPECT_EQ(failures.load(), 0);
     EXPECT_EQ(mirror_.size(), 45u);
-    auto listed = mirror_.list_now({.limit = 1000});
+    store::ListQuery everything;
+    everything.limit = 1000;
+    auto listed = mirror_.list_now(everything);
     ASSERT_TRUE(listed);
     EXPECT_EQ(listed->items.size(), 45u);
 }
