@@ -35,15 +35,11 @@ db::CircuitBreaker::Options backoff_options(const config::MirrorSettings& mirror
 
 PrimaryKeeper::PrimaryKeeper(db::DatabaseManager& database, store::MirroredStore& store,
                              store::MemoryStore& mirror, store::MirrorStatus& status,
-                             std::shared_ptr<db::CircuitBreaker> breaker,
-                             const config::Settings& settings)
+                             db::CircuitBreaker& breaker, const config::Settings& settings)
     : database_(database),
       store_(store),
-      status_(status),
-      breaker_(std::move(breaker)),
-      database_settings_(settings.database),
       mirror_settings_(settings.mirror),
-      listener_(mirror, status, *breaker_, listener_options(settings)),
+      listener_(mirror, status, breaker, listener_options(settings)),
       return_backoff_(backoff_options(settings.mirror)) {}
 
 asio::awaitable<void> PrimaryKeeper::pause(std::chrono::milliseconds delay) {

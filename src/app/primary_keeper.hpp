@@ -24,7 +24,7 @@ class PrimaryKeeper {
   public:
     PrimaryKeeper(db::DatabaseManager& database, store::MirroredStore& store,
                   store::MemoryStore& mirror, store::MirrorStatus& status,
-                  std::shared_ptr<db::CircuitBreaker> breaker, const config::Settings& settings);
+                  db::CircuitBreaker& breaker, const config::Settings& settings);
 
     // Before serving: loads the mirror from the primary in use and adopts it, so that no
     // request sees an empty mirror. False when the load failed (run() retries it).
@@ -41,9 +41,6 @@ class PrimaryKeeper {
 
     db::DatabaseManager& database_;
     store::MirroredStore& store_;
-    store::MirrorStatus& status_;
-    const std::shared_ptr<db::CircuitBreaker> breaker_;
-    const config::DatabaseSettings database_settings_;
     const config::MirrorSettings mirror_settings_;
     store::FeedListener listener_;
     // Touched only by this keeper's coroutine.

@@ -124,7 +124,7 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
             using_primary ? store::MirroredStore::Start::on_primary
                           : store::MirroredStore::Start::on_fallback);
         keeper = std::make_unique<PrimaryKeeper>(database, *mirrored, memory, mirror_status,
-                                                 breaker, settings);
+                                                 *breaker, settings);
         if (using_primary) load_mirror_before_serving(*keeper);
         repository = mirrored.get();
     }

@@ -135,14 +135,9 @@ boost::asio::awaitable<std::shared_ptr<const Primary>> DatabaseManager::try_cand
 
     auto primary = std::make_shared<Primary>();
     primary->pool = ConnectionPool::create(std::move(candidate.conninfo), settings_);
-    primary->source = std::move(candidate.source);
-    primary->description = std::move(candidate.description);
-    primary->host = std::move(candidate.host);
-    primary->port = candidate.port;
-    primary->database = std::move(candidate.database);
-    primary->user = std::move(candidate.user);
+    static_cast<PrimaryDescription&>(*primary) =
+        std::move(static_cast<PrimaryDescription&>(candidate));
     primary->ssl = (*connection)->ssl_in_use();
-    primary->renewable = std::move(candidate.renewable);
     co_return primary;
 }
 

@@ -24,18 +24,9 @@
 namespace gateway::db {
 
 // The primary in use: its pool and what may be shown about it (never the password).
-struct Primary {
+struct Primary : PrimaryDescription {
     std::shared_ptr<ConnectionPool> pool;
-    std::string source;       // "DATABASE_URL", "AWS Secrets Manager", "AWS_DB_*"
-    std::string description;  // postgresql://user:***@host:port/db?sslmode=...
-    std::string host;
-    std::uint16_t port = 0;
-    std::string database;
-    std::string user;
     bool ssl = false;
-    // Set for credentials that can be fetched again (Secrets Manager): what the pool
-    // connects with now, which may differ from the fields above after a rotation.
-    std::shared_ptr<const RenewableConninfo> renewable;
 };
 
 // One health probe's outcome; the api layer turns it into the /health body.

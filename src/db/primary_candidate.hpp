@@ -17,20 +17,26 @@
 
 namespace gateway::db {
 
-struct PrimaryCandidate {
-    // What the pool opens its connections with (server-side statement timeout included).
-    std::shared_ptr<ConninfoSource> conninfo;
-    // What the pre-flight check and the migrations connect with: migrations may run far
-    // longer than an ordinary statement.
-    std::string preflight_conninfo;
+// What may be shown about a database source: never the password.
+struct PrimaryDescription {
     std::string source;       // "DATABASE_URL", "AWS Secrets Manager", "AWS_DB_*"
     std::string description;  // postgresql://user:***@host:port/db?sslmode=...
     std::string host;
     std::uint16_t port = 0;
     std::string database;
     std::string user;
-    // Set when the credentials can be fetched again (the same object as `conninfo`).
+    // Set when the credentials can be fetched again (Secrets Manager): what the pool
+    // connects with now, which may differ from the fields above after a rotation.
     std::shared_ptr<const RenewableConninfo> renewable;
+};
+
+struct PrimaryCandidate : PrimaryDescription {
+    // What the pool opens its connections with (server-side statement timeout included;
+    // the same object as `renewable` when that is set).
+    std::shared_ptr<ConninfoSource> conninfo;
+    // What the pre-flight check and the migrations connect with: migrations may run far
+    // longer than an ordinary statement.
+    std::string preflight_conninfo;
 };
 
 // The configured sources in trial order. A source is made ready only when its turn comes:

@@ -31,11 +31,6 @@ class MirrorStatus {
         following_.store(true, std::memory_order_release);
     }
     void mark_lost() { following_.store(false, std::memory_order_release); }
-    // A new primary is being adopted: nothing of it is loaded yet.
-    void reset() {
-        following_.store(false, std::memory_order_release);
-        loaded_.store(false, std::memory_order_release);
-    }
 
     void count_full_load() { full_loads_.fetch_add(1, std::memory_order_relaxed); }
     std::uint64_t full_loads() const { return full_loads_.load(std::memory_order_relaxed); }

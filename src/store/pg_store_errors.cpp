@@ -110,10 +110,7 @@ std::string unavailable_detail(const db::DbError& error) {
 }
 
 std::string unavailable_reason(const db::DbError& error) {
-    constexpr std::string_view prefix = "Database unavailable: ";
-    std::string detail = unavailable_detail(error);
-    if (detail.starts_with(prefix)) detail.erase(0, prefix.size());
-    return detail;
+    return plain_reason(error);
 }
 
 StoreError store_error_from(const db::DbError& error, const domain::ApiSpec* spec) {

@@ -21,7 +21,8 @@ StoreError store_error_from(const db::DbError& error, const domain::ApiSpec* spe
 // hosts, ports, users and values, so it never reaches the detail: it goes to the log,
 // at warn (at error for a statement failure that points at a bug or a schema out of step).
 std::string unavailable_detail(const db::DbError& error);
-// Just the <reason> of that detail, for messages that say "unavailable" themselves.
+// Just the <reason> of that detail, for messages that say "unavailable" themselves
+// (the breaker's). Not logged: the failure is logged where it is answered.
 std::string unavailable_reason(const db::DbError& error);
 
 }  // namespace gateway::store
