@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "db/pg_fixture.hpp"
+#include "db/pg_private_schema.hpp"
 #include "support/api_requests.hpp"
 #include "support/api_samples.hpp"
 #include "support/http_client.hpp"
@@ -33,8 +34,9 @@ class MirrorInstancesTest : public PgTest {
     void SetUp() override {
         PgTest::SetUp();
         if (IsSkipped()) return;
-        std::string schema = "instances_" + unique_name();
-        std::replace(schema.begin(), schema.end(), '-', '_');
+        // Short and random: PostgreSQL cuts identifiers at 63 bytes, which would make a
+        // name built from the test's name the same on every run.
+        const std::string schema = unique_schema_name("instances");
         auto admin = must_connect(PgRole::app);
         ASSERT_TRUE(query(*admin, "CREATE SCHEMA " + schema));
         environment_ = {
