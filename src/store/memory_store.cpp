@@ -107,17 +107,16 @@ StoreResult<ApiPtr> MemoryStore::create_now(ApiSpec spec) {
     StoredPtr published = std::move(stored);
     // Claiming the name and the base path by inserting them is the uniqueness check:
     // the write lock is held for as few walks of the big tables as possible.
-    if (!by_name_.try_insert(published->name_key, published)) {
+    if (!by_name_.try_insert(published->name_key, published.get())) {
         return store_error(StoreErrc::conflict, name_taken_detail(published->api.spec.name));
     }
     const std::string& base_path = published->api.spec.base_path;
-    if (!by_base_path_.try_insert(base_path, published)) {
+    if (!by_base_path_.try_insert(base_path, published.get())) {
         by_name_.erase(published->name_key);
         return store_error(StoreErrc::conflict, base_path_taken_detail(base_path));
     }
     by_id_.insert(published->api.id, published);
-    by_order_.emplace_hint(by_order_.end(), OrderKey{published->api.created_at, published->api.id},
-                           published);
+    by_order_.insert(published);
     return public_view(published);
 }
 
@@ -134,10 +133,11 @@ StoreResult<ApiPage> MemoryStore::list_now(const ListQuery& query) const {
     page.items.reserve(std::min<std::size_t>(query.limit, 1000));
 
     std::shared_lock lock(mutex_);
-    auto it = query.after ? by_order_.upper_bound({query.after->created_at, query.after->id})
-                          : by_order_.begin();
+    auto it = query.after
+                  ? by_order_.upper_bound(OrderKey{query.after->created_at, query.after->id})
+                  : by_order_.begin();
     for (; it != by_order_.end(); ++it) {
-        const Api& api = it->second->api;
+        const Api& api = (*it)->api;
         if (!matches(api, query)) continue;
         if (page.items.size() == query.limit) {
             // Another match exists past this page: only then is there a next page.
@@ -145,7 +145,7 @@ StoreResult<ApiPage> MemoryStore::list_now(const ListQuery& query) const {
             page.next = domain::Cursor{last.created_at, last.id};
             break;
         }
-        page.items.push_back(public_view(it->second));
+        page.items.push_back(public_view(*it));
     }
     return page;
 }
@@ -230,8 +230,13 @@ MemoryStore::StoredPtr MemoryStore::lookup_locked(std::string_view ref) const {
         });
         if (const auto* hit = lower ? by_id_.find(ref) : by_id_.find(lower_id(ref))) return *hit;
     }
-    if (const auto* hit = by_name_.find(domain::name_key(ref))) return *hit;
+    if (const auto* hit = by_name_.find(domain::name_key(ref))) return owner_locked(*hit);
     return nullptr;
+}
+
+MemoryStore::StoredPtr MemoryStore::owner_locked(const Stored* stored) const {
+    const auto* owner = by_id_.find(stored->api.id);
+    return owner != nullptr ? *owner : nullptr;
 }
 
 std::optional<StoreError> MemoryStore::collision_locked(const Stored& candidate,
@@ -266,21 +271,20 @@ StoreResult<ApiPtr> MemoryStore::update_locked(const StoredPtr& current, ApiSpec
 
 void MemoryStore::index_locked(const StoredPtr& stored) {
     const Api& api = stored->api;
-    // New APIs nearly always sort last (created_at only grows): hinting the end makes
-    // their insertion constant time instead of a walk down a tree of cold nodes.
-    by_order_.emplace_hint(by_order_.end(), OrderKey{api.created_at, api.id}, stored);
+    by_order_.insert(stored);
     by_id_.insert(api.id, stored);
-    by_name_.insert(stored->name_key, stored);
-    by_base_path_.insert(api.spec.base_path, stored);
+    by_name_.insert(stored->name_key, stored.get());
+    by_base_path_.insert(api.spec.base_path, stored.get());
 }
 
 void MemoryStore::unindex_locked(const Stored& stored) {
-    // `stored` stays alive meanwhile: the caller holds a pointer to it.
     const Api& api = stored.api;
     by_name_.erase(stored.name_key);
     by_base_path_.erase(api.spec.base_path);
-    by_id_.erase(api.id);
     by_order_.erase(OrderKey{api.created_at, api.id});
+    // The last share the indexes hold goes last, and lives until the keys viewing into
+    // the record are no longer needed.
+    const StoredPtr owner = by_id_.take(api.id);
 }
 
 }  // namespace gateway::store

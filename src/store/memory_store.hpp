@@ -10,13 +10,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "store/ordered_blocks.hpp"
 #include "store/repository.hpp"
 #include "store/sharded_index.hpp"
 
@@ -95,12 +95,18 @@ class MemoryStore final : public Repository {
     };
     using StoredPtr = std::shared_ptr<const Stored>;
     using OrderKey = std::pair<domain::Millis, std::string_view>;  // (created_at, id)
+    struct OrderOf {
+        OrderKey operator()(const StoredPtr& stored) const {
+            return {stored->api.created_at, stored->api.id};
+        }
+    };
 
     // Serialises the record's JSON; the generation is set when it is published.
     static std::shared_ptr<Stored> make_stored(domain::Api api);
     static domain::ApiPtr public_view(const StoredPtr& stored);
 
     StoredPtr lookup_locked(std::string_view ref) const;
+    StoredPtr owner_locked(const Stored* stored) const;
     // The API other than `self_id` that already holds the name or base_path.
     std::optional<StoreError> collision_locked(const Stored& candidate,
                                                std::string_view self_id) const;
@@ -113,10 +119,12 @@ class MemoryStore final : public Repository {
     void remember_removed_locked(std::string_view id);
 
     mutable std::shared_mutex mutex_;
-    std::map<OrderKey, StoredPtr> by_order_;
+    // by_order_ and by_id_ own the records (reads hand out shares of them); the unique
+    // keys point at records by_id_ holds, an 8-byte slot instead of a 16-byte share.
+    OrderedBlocks<StoredPtr, OrderOf> by_order_;
     ShardedIndex<StoredPtr> by_id_;
-    ShardedIndex<StoredPtr> by_name_;  // Stored::name_key
-    ShardedIndex<StoredPtr> by_base_path_;
+    ShardedIndex<const Stored*> by_name_;  // Stored::name_key
+    ShardedIndex<const Stored*> by_base_path_;
     domain::Millis last_created_at_ = 0;  // keeps creation order monotonic if the clock steps back
     std::uint64_t generation_ = 0;
     // Ids the mirror saw deleted, with when: a change read before the delete must not

@@ -36,14 +36,8 @@ bool MemoryStore::apply_locked(const std::shared_ptr<Stored>& incoming) {
     if (current) unindex_locked(*current);
     // Whoever else holds this name or base path in the mirror is older than this record
     // on the primary (which enforces both as unique): drop it until its own change comes.
-    if (const auto* holder = by_name_.find(incoming->name_key)) {
-        const StoredPtr stale = *holder;
-        unindex_locked(*stale);
-    }
-    if (const auto* holder = by_base_path_.find(api.spec.base_path)) {
-        const StoredPtr stale = *holder;
-        unindex_locked(*stale);
-    }
+    if (const auto* holder = by_name_.find(incoming->name_key)) unindex_locked(**holder);
+    if (const auto* holder = by_base_path_.find(api.spec.base_path)) unindex_locked(**holder);
     incoming->generation = ++generation_;
     index_locked(incoming);
     return true;
@@ -92,7 +86,7 @@ void MemoryStore::load(std::vector<domain::ApiPtr> apis, std::uint64_t since_gen
     // What the primary no longer holds goes, unless it was applied after the load's
     // snapshot was taken (a write of this instance that committed meanwhile).
     std::vector<StoredPtr> gone;
-    for (const auto& [key, stored] : by_order_) {
+    for (const auto& stored : by_order_) {
         if (stored->generation <= since_generation && !loaded_ids.contains(stored->api.id)) {
             gone.push_back(stored);
         }
