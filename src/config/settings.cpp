@@ -102,6 +102,9 @@ DatabaseSettings read_database(const EnvMap& env) {
         db.health_timeout = *timeout;
     }
     db.sql_echo = read_boolean(env, "SQL_ECHO").value_or(db.sql_echo);
+    if (const auto slow = read_integer(env, "DB_SLOW_QUERY_MS", 0, 3'600'000)) {
+        db.slow_query = std::chrono::milliseconds{*slow};
+    }
     db.auto_migrate = read_boolean(env, "DB_AUTO_MIGRATE").value_or(db.auto_migrate);
     if (const auto fallback = lookup(env, "DB_FALLBACK")) {
         if (iequals(*fallback, "memory")) {

@@ -66,6 +66,7 @@ struct DatabaseSettings {
     // Bounds the database check behind GET /health.
     std::chrono::milliseconds health_timeout{1000};    // DB_HEALTH_TIMEOUT (seconds, fractions)
     bool sql_echo = false;                             // SQL_ECHO
+    std::chrono::milliseconds slow_query{1000};        // DB_SLOW_QUERY_MS; 0 = off
     bool auto_migrate = true;                          // DB_AUTO_MIGRATE
     FallbackPolicy fallback = FallbackPolicy::memory;  // DB_FALLBACK=memory|none
 };

@@ -25,6 +25,10 @@ constexpr auto kPingAfterIdle = 1s;
 // The ping is a liveness check, not a query: a healthy server answers in milliseconds.
 constexpr std::chrono::milliseconds kPingTimeoutCap = 2s;
 
+StatementLogging statement_logging(const config::DatabaseSettings& settings) {
+    return {settings.sql_echo, settings.slow_query};
+}
+
 }  // namespace
 
 // One acquirer waiting for a connection or for room to open one.
@@ -116,7 +120,7 @@ asio::awaitable<DbResult<PooledConnection>> ConnectionPool::acquire(
         wake(std::move(to_wake));
         if (!opened) co_return domain::unexpected(std::move(opened).error());
         if (unwanted) co_return db_error(DbErrc::shutting_down, "the database pool is closed");
-        (*opened)->set_echo(settings_.sql_echo);
+        (*opened)->set_logging(statement_logging(settings_));
         co_return PooledConnection(std::move(self), std::move(*opened));
     }
 }
@@ -143,7 +147,7 @@ asio::awaitable<DbResult<std::unique_ptr<PgConnection>>> ConnectionPool::open(
 asio::awaitable<DbResult<std::unique_ptr<PgConnection>>> ConnectionPool::open_dedicated(
     asio::any_io_executor executor, std::chrono::milliseconds timeout) {
     auto opened = co_await open(std::move(executor), Clock::now() + timeout);
-    if (opened) (*opened)->set_echo(settings_.sql_echo);
+    if (opened) (*opened)->set_logging(statement_logging(settings_));
     co_return opened;
 }
 
@@ -210,11 +214,12 @@ asio::awaitable<bool> ConnectionPool::still_good(PgConnection& conn,
         co_return false;
     }
     if (!settings_.pool_pre_ping || now - conn.last_used() <= kPingAfterIdle) co_return true;
-    conn.set_echo(false);  // SQL_ECHO is about the application's statements, not pings
+    // SQL_ECHO and DB_SLOW_QUERY_MS are about the application's statements, not pings.
+    conn.set_logging({});
     // Named first: g++ 12 rejects a braced list inside a co_await expression.
     const auto ping_timeout = std::min({settings_.connect_timeout, kPingTimeoutCap, ping_limit});
     const auto pong = co_await conn.simple_query("SELECT 1", ping_timeout);
-    conn.set_echo(settings_.sql_echo);
+    conn.set_logging(statement_logging(settings_));
     if (pong) co_return true;
     spdlog::warn("replacing a pooled database connection that failed its pre-ping: {}",
                  pong.error().message);

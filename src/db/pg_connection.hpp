@@ -24,6 +24,15 @@ namespace gateway::db {
 // Parameters are sent in text format; nullopt is SQL NULL.
 using Params = std::vector<std::optional<std::string>>;
 
+// What a connection logs of the statements it runs: names, text and durations, never
+// parameter values.
+struct StatementLogging {
+    bool echo = false;  // every statement's text at info: SQL_ECHO
+    // A statement that takes at least this long logs one warn line with its name and
+    // duration: DB_SLOW_QUERY_MS. Zero logs none.
+    std::chrono::milliseconds slow_after{0};
+};
+
 class PgConnection {
   public:
     using Clock = std::chrono::steady_clock;
@@ -70,8 +79,7 @@ class PgConnection {
     Clock::time_point created_at() const { return created_at_; }
     Clock::time_point last_used() const { return last_used_; }
     bool ssl_in_use() const;
-    // Logs each statement's text (never parameter values) when set: SQL_ECHO.
-    void set_echo(bool echo) { echo_ = echo; }
+    void set_logging(StatementLogging logging) { logging_ = logging; }
 
   private:
     // The socket is registered with the reactor only while one wait lasts (see
@@ -93,6 +101,8 @@ class PgConnection {
     DbError lost(std::string_view what, const DbError* server_said = nullptr);
     DbError query_error(const PgResult& result, std::string_view what) const;
     bool is_prepared(const Statement& statement) const;
+    // The slow-statement line, when `started` is at least DB_SLOW_QUERY_MS ago.
+    void log_if_slow(std::string_view name, Clock::time_point started, bool succeeded) const;
 
     struct NameHash {
         using is_transparent = void;
@@ -111,7 +121,7 @@ class PgConnection {
     // Set while an operation runs; left set if one is abandoned midway (an exception
     // or a cancelled coroutine), so the connection then counts as broken.
     bool in_flight_ = false;
-    bool echo_ = false;
+    StatementLogging logging_;
 };
 
 }  // namespace gateway::db

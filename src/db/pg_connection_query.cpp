@@ -37,9 +37,11 @@ asio::awaitable<DbResult<PgResult>> PgConnection::execute(const Statement& state
                                                           std::chrono::milliseconds timeout) {
     if (in_flight_) broken_ = true;  // an earlier operation was abandoned midway
     in_flight_ = true;
-    auto result = co_await run_statement(statement, params, {Clock::now() + timeout, timeout});
+    const auto started = Clock::now();
+    auto result = co_await run_statement(statement, params, {started + timeout, timeout});
     in_flight_ = false;
     last_used_ = Clock::now();
+    log_if_slow(statement.name, started, result.has_value());
     co_return result;
 }
 
@@ -47,10 +49,24 @@ asio::awaitable<DbResult<PgResult>> PgConnection::simple_query(std::string_view 
                                                                std::chrono::milliseconds timeout) {
     if (in_flight_) broken_ = true;
     in_flight_ = true;
-    auto result = co_await run_simple(sql, {Clock::now() + timeout, timeout});
+    const auto started = Clock::now();
+    auto result = co_await run_simple(sql, {started + timeout, timeout});
     in_flight_ = false;
     last_used_ = Clock::now();
+    // A plain query has no name: its first word (BEGIN, COMMIT, LISTEN...) stands for it,
+    // so that no literal it may carry reaches the log.
+    log_if_slow(sql.substr(0, sql.find_first_of(" \t\n;")), started, result.has_value());
     co_return result;
+}
+
+void PgConnection::log_if_slow(std::string_view name, Clock::time_point started,
+                               bool succeeded) const {
+    if (logging_.slow_after.count() == 0) return;
+    const auto took = Clock::now() - started;
+    if (took < logging_.slow_after) return;
+    spdlog::warn("slow statement {}: {} ms ({})", name,
+                 std::chrono::duration_cast<std::chrono::milliseconds>(took).count(),
+                 succeeded ? "completed" : "failed");
 }
 
 bool PgConnection::is_prepared(const Statement& statement) const {
@@ -61,7 +77,7 @@ bool PgConnection::is_prepared(const Statement& statement) const {
 asio::awaitable<DbResult<PgResult>> PgConnection::run_statement(const Statement& statement,
                                                                 const Params& params, Bound bound) {
     if (broken_ || PQstatus(conn_) != CONNECTION_OK) co_return unusable();
-    if (echo_) spdlog::info("SQL {}: {}", statement.name, statement.sql);
+    if (logging_.echo) spdlog::info("SQL {}: {}", statement.name, statement.sql);
 
     const std::string name(statement.name);
     const std::string what = "statement " + name;
@@ -105,7 +121,7 @@ asio::awaitable<DbResult<PgResult>> PgConnection::run_statement(const Statement&
 asio::awaitable<DbResult<PgResult>> PgConnection::run_simple(std::string_view sql, Bound bound) {
     constexpr std::string_view what = "query";
     if (broken_ || PQstatus(conn_) != CONNECTION_OK) co_return unusable();
-    if (echo_) spdlog::info("SQL: {}", sql);
+    if (logging_.echo) spdlog::info("SQL: {}", sql);
     if (PQsendQuery(conn_, std::string(sql).c_str()) == 0) co_return domain::unexpected(lost(what));
     co_return co_await finish(what, bound);
 }

@@ -30,6 +30,7 @@ TEST(Settings, DefaultsWhenNothingIsSet) {
     EXPECT_EQ(s.database.max_overflow, 10u);
     EXPECT_EQ(s.database.pool_timeout, 30s);
     EXPECT_EQ(s.database.pool_max_waiters, 10000u);
+    EXPECT_EQ(s.database.slow_query, 1000ms);
     EXPECT_EQ(s.database.pool_recycle, 1800s);
     EXPECT_TRUE(s.database.pool_pre_ping);
     EXPECT_EQ(s.database.connect_timeout, 5s);
@@ -127,6 +128,9 @@ TEST(Settings, AcceptsEachVariablesValidValues) {
         {"DB_POOL_PRE_PING", "OFF",
          [](const Settings& s) { EXPECT_FALSE(s.database.pool_pre_ping); }},
         {"SQL_ECHO", "true", [](const Settings& s) { EXPECT_TRUE(s.database.sql_echo); }},
+        {"DB_SLOW_QUERY_MS", "0", [](const Settings& s) { EXPECT_EQ(s.database.slow_query, 0ms); }},
+        {"DB_SLOW_QUERY_MS", "250",
+         [](const Settings& s) { EXPECT_EQ(s.database.slow_query, 250ms); }},
         {"SQL_ECHO", "1", [](const Settings& s) { EXPECT_TRUE(s.database.sql_echo); }},
         {"SQL_ECHO", "YES", [](const Settings& s) { EXPECT_TRUE(s.database.sql_echo); }},
         {"SQL_ECHO", "on", [](const Settings& s) { EXPECT_TRUE(s.database.sql_echo); }},
@@ -204,6 +208,9 @@ TEST(Settings, RejectsEachMalformedValueNamingTheVariable) {
         {"DB_POOL_TIMEOUT", "1.2.3"},
         {"DB_POOL_TIMEOUT", "nan"},
         {"DB_POOL_TIMEOUT", "86400.001"},
+        {"DB_SLOW_QUERY_MS", "-1"},
+        {"DB_SLOW_QUERY_MS", "3600001"},
+        {"DB_SLOW_QUERY_MS", "0.5"},
         {"DB_POOL_MAX_WAITERS", "0"},
         {"DB_POOL_MAX_WAITERS", "-1"},
         {"DB_POOL_MAX_WAITERS", "1000001"},

@@ -186,7 +186,7 @@ TEST_F(PgExecuteTest, EchoLogsTheStatementButNeverItsParameters) {
     spdlog::set_default_logger(capture);
     {
         auto connection = must_connect();
-        connection->set_echo(true);
+        connection->set_logging({.echo = true});
         auto result = execute(*connection, {"test_echo", "SELECT length($1::text)"},
                               {"param-value-never-logged"});
         EXPECT_TRUE(result);
@@ -195,6 +195,33 @@ TEST_F(PgExecuteTest, EchoLogsTheStatementButNeverItsParameters) {
     EXPECT_NE(log.str().find("test_echo"), std::string::npos) << log.str();
     EXPECT_NE(log.str().find("SELECT length($1::text)"), std::string::npos) << log.str();
     EXPECT_EQ(log.str().find("param-value-never-logged"), std::string::npos) << log.str();
+}
+
+TEST_F(PgExecuteTest, ASlowStatementLogsOneWarningWithItsNameAndDurationNeverItsParameters) {
+    std::ostringstream log;
+    auto previous = spdlog::default_logger();
+    auto capture = std::make_shared<spdlog::logger>(
+        "capture", std::make_shared<spdlog::sinks::ostream_sink_st>(log));
+    spdlog::set_default_logger(capture);
+    {
+        auto connection = must_connect();
+        connection->set_logging({.slow_after = std::chrono::milliseconds(50)});
+        // Quick ones say nothing; the sleeping one is at least 100 ms whatever the load.
+        ASSERT_TRUE(execute(*connection, {"test_quick", "SELECT length($1::text)"}, {"quick"}));
+        ASSERT_TRUE(query(*connection, "BEGIN"));
+        ASSERT_TRUE(execute(*connection, {"test_sleepy", "SELECT pg_sleep($1::float8), $2::text"},
+                            {"0.1", "param-value-never-logged"}));
+        ASSERT_TRUE(query(*connection, "COMMIT"));
+    }
+    spdlog::set_default_logger(previous);
+    const std::string text = log.str();
+    EXPECT_NE(text.find("slow statement test_sleepy: "), std::string::npos) << text;
+    EXPECT_NE(text.find(" ms (completed)"), std::string::npos) << text;
+    EXPECT_EQ(text.find("test_quick"), std::string::npos) << text;
+    EXPECT_EQ(text.find("param-value-never-logged"), std::string::npos) << text;
+    EXPECT_EQ(text.find("0.1"), std::string::npos) << text;
+    // One line for the one slow statement: not a second one for its transaction.
+    EXPECT_EQ(text.find("slow statement"), text.rfind("slow statement")) << text;
 }
 
 }  // namespace
