@@ -9,8 +9,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "http/session.hpp"
-
 namespace gateway::http {
 
 namespace asio = boost::asio;
@@ -21,7 +19,9 @@ Server::Server(IoPool& pool, config::ServerSettings settings, RequestHandler han
     : pool_(pool),
       settings_(std::move(settings)),
       handler_(std::move(handler)),
-      acceptor_(pool.at(0)) {
+      acceptor_(pool.at(0)),
+      session_context_{settings_, handler_, stopping_,
+                       [this](Session* session) { unregister_session(session); }} {
     access_logs_.reserve(pool.size());
     for (std::size_t i = 0; i < pool.size(); ++i) access_logs_.push_back(make_access_logger());
 }
@@ -82,7 +82,8 @@ asio::awaitable<void> Server::accept_loop() {
             continue;
         }
         socket.set_option(tcp::no_delay(true), ec);
-        auto session = std::make_shared<Session>(*this, std::move(socket), *access_logs_[worker]);
+        auto session =
+            std::make_shared<Session>(session_context_, std::move(socket), *access_logs_[worker]);
         register_session(session);
         asio::co_spawn(session->executor(), session->run(), asio::detached);
     }
