@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "api/request.hpp"
 #include "config/settings.hpp"
 #include "http/io_pool.hpp"
+#include "http/repeat_counter.hpp"
 #include "http/request_handler.hpp"
 #include "http/session.hpp"
 
@@ -71,6 +73,9 @@ class Server {
     std::vector<std::shared_ptr<spdlog::logger>> access_logs_;  // [i] used only by worker i
     std::atomic<bool> stopping_{false};
     const SessionContext session_context_;  // views of the members above
+    const std::string refusal_;             // the whole 503 answer a refused connection gets
+    RepeatCounter refused_;                 // touched only by the accepting coroutine
+    RepeatCounter accept_failures_;         // the same
 
     mutable std::mutex sessions_mutex_;
     std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;  // owns them
