@@ -1,63 +1,141 @@
 #include "api/router.hpp"
 
+#include <optional>
+#include <string>
+
 #include <boost/url/parse.hpp>
+#include <boost/url/scheme.hpp>
 
 #include "api/errors.hpp"
 #include "api/openapi_document.hpp"
 
 namespace gateway::api {
 
+namespace {
+
+// What a path names, and the methods it answers (its Allow header): HEAD wherever GET,
+// OPTIONS everywhere.
+enum class Resource { collection, api, health, live, ready, openapi };
+
+std::string_view allowed_methods(Resource resource) {
+    switch (resource) {
+        case Resource::collection:
+            return "GET, HEAD, POST, OPTIONS";
+        case Resource::api:
+            return "GET, HEAD, PUT, PATCH, DELETE, OPTIONS";
+        case Resource::health:
+        case Resource::live:
+        case Resource::ready:
+        case Resource::openapi:
+            break;
+    }
+    return "GET, HEAD, OPTIONS";
+}
+
+// Every method some path answers: the Allow of `OPTIONS *`.
+constexpr std::string_view any_methods = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+
+std::optional<Resource> resource_of(const boost::urls::segments_view& segments) {
+    auto it = segments.begin();
+    const std::size_t depth = segments.size();
+    if (depth == 0 || (*it).empty()) return std::nullopt;
+    const std::string first = *it;  // percent-decoded
+    const std::string second = depth == 2 ? std::string(*std::next(it)) : std::string();
+    if (first == "apis") {
+        if (depth == 1) return Resource::collection;
+        if (depth == 2 && !second.empty()) return Resource::api;
+        return std::nullopt;
+    }
+    if (first == "health") {
+        if (depth == 1) return Resource::health;
+        if (depth == 2 && second == "live") return Resource::live;
+        if (depth == 2 && second == "ready") return Resource::ready;
+        return std::nullopt;
+    }
+    if (depth == 1 && first == "openapi.json") return Resource::openapi;
+    return std::nullopt;
+}
+
+// The origin form of an absolute-form target (RFC 9112 3.2.2: a server must accept
+// "GET http://host/health"): its path and query. The host in it is not checked, as
+// Host is not. nullopt when `target` is not an http or https URI.
+std::optional<std::string> origin_of_absolute_form(std::string_view target) {
+    auto uri = boost::urls::parse_absolute_uri(target);
+    if (!uri) return std::nullopt;
+    const auto scheme = uri->scheme_id();
+    if (scheme != boost::urls::scheme::http && scheme != boost::urls::scheme::https) {
+        return std::nullopt;
+    }
+    std::string origin = uri->encoded_path().empty() ? "/" : std::string(uri->encoded_path());
+    if (uri->has_query()) {
+        origin += '?';
+        origin += uri->encoded_query();
+    }
+    return origin;
+}
+
+Response options_response(std::string_view allow) {
+    Response response;
+    response.status = 204;
+    response.content_type.clear();
+    response.headers.emplace_back("Allow", std::string(allow));
+    return response;
+}
+
+}  // namespace
+
 boost::asio::awaitable<Response> Router::route(const Request& request) {
-    auto target = boost::urls::parse_origin_form(request.target);
+    // HEAD is answered as GET; the server then sends the head alone.
+    const std::string_view method = request.method == "HEAD" ? "GET" : request.method;
+    if (method == "OPTIONS" && request.target == "*") co_return options_response(any_methods);
+
+    std::string origin;
+    std::string_view origin_target = request.target;
+    if (!origin_target.starts_with('/')) {
+        auto from_absolute = origin_of_absolute_form(request.target);
+        if (!from_absolute) co_return error_response(400, "Invalid request target");
+        origin = std::move(*from_absolute);
+        origin_target = origin;
+    }
+    auto target = boost::urls::parse_origin_form(origin_target);
     if (!target) co_return error_response(400, "Invalid request target");
 
     const auto segments = target->segments();  // percent-decoded
-    const std::string_view method = request.method;
-    auto it = segments.begin();
-    const std::size_t depth = segments.size();
-    if (depth == 0 || (*it).empty()) co_return not_found_response();
+    const auto resource = resource_of(segments);
+    if (!resource) co_return not_found_response();
+    if (method == "OPTIONS") co_return options_response(allowed_methods(*resource));
 
-    const std::string first = *it;
-    if (first == "apis") {
-        if (depth == 1) {
+    switch (*resource) {
+        case Resource::collection:
             if (method == "GET") co_return co_await apis_.list(target->params());
             if (method == "POST") co_return co_await apis_.create(request);
-            co_return method_not_allowed_response("GET, POST");
-        }
-        if (depth == 2) {
-            std::string ref = *std::next(it);
-            if (ref.empty()) co_return not_found_response();
+            break;
+        case Resource::api: {
+            std::string ref = *std::next(segments.begin());
             if (method == "GET") co_return co_await apis_.get(std::move(ref));
             if (method == "PUT") co_return co_await apis_.replace(request, std::move(ref));
             if (method == "PATCH") co_return co_await apis_.patch(request, std::move(ref));
             if (method == "DELETE") co_return co_await apis_.remove(request, std::move(ref));
-            co_return method_not_allowed_response("GET, PUT, PATCH, DELETE");
+            break;
         }
-        co_return not_found_response();
+        case Resource::health:
+            if (method == "GET") co_return health_response(co_await database_health_());
+            break;
+        case Resource::live:
+            if (method == "GET") co_return liveness_response();
+            break;
+        case Resource::ready:
+            if (method == "GET") co_return readiness_response(readiness_());
+            break;
+        case Resource::openapi:
+            if (method == "GET") {
+                Response response;
+                response.body = std::string(openapi_document());
+                co_return response;
+            }
+            break;
     }
-    if (first == "health") {
-        if (depth == 1) {
-            if (method != "GET") co_return method_not_allowed_response("GET");
-            co_return health_response(co_await database_health_());
-        }
-        const std::string probe = *std::next(it);  // percent-decoded, like `first`
-        if (depth == 2 && probe == "live") {
-            if (method != "GET") co_return method_not_allowed_response("GET");
-            co_return liveness_response();
-        }
-        if (depth == 2 && probe == "ready") {
-            if (method != "GET") co_return method_not_allowed_response("GET");
-            co_return readiness_response(readiness_());
-        }
-        co_return not_found_response();
-    }
-    if (depth == 1 && first == "openapi.json") {
-        if (method != "GET") co_return method_not_allowed_response("GET");
-        Response response;
-        response.body = std::string(openapi_document());
-        co_return response;
-    }
-    co_return not_found_response();
+    co_return method_not_allowed_response(allowed_methods(*resource));
 }
 
 }  // namespace gateway::api

@@ -38,6 +38,9 @@ ServerSettings read_server(const EnvMap& env) {
     server.read_timeout = read_timeout(env, "HTTP_READ_TIMEOUT", server.read_timeout);
     server.idle_timeout = read_timeout(env, "HTTP_IDLE_TIMEOUT", server.idle_timeout);
     server.shutdown_timeout = read_timeout(env, "SHUTDOWN_TIMEOUT", server.shutdown_timeout);
+    if (const auto connections = read_integer(env, "HTTP_MAX_CONNECTIONS", 1, 1000000)) {
+        server.max_connections = static_cast<std::size_t>(*connections);
+    }
     return server;
 }
 

@@ -39,6 +39,9 @@ struct ServerSettings {
     std::chrono::seconds shutdown_timeout{10};  // SHUTDOWN_TIMEOUT: in-flight requests on stop
     std::size_t body_limit = std::size_t{1024} * 1024;  // contract: 413 above 1 MiB
     std::size_t header_limit = std::size_t{16} * 1024;
+    // Connections open at once; one more gets a 503 and is closed. Keeps clients from
+    // using up the process's descriptors, which the database and accept itself need.
+    std::size_t max_connections = 512;  // HTTP_MAX_CONNECTIONS
 };
 
 struct LogSettings {

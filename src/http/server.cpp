@@ -1,5 +1,10 @@
 #include "http/server.hpp"
 
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -9,19 +14,57 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "http/session.hpp"
+#include "api/errors.hpp"
 
 namespace gateway::http {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
+namespace {
+
+// The status line, headers and body a connection over the limit gets. No Date: a 5xx
+// may omit it (RFC 9110 6.6.1), and this is written without any per-request work.
+std::string refusal_answer() {
+    const auto body = api::error_response(503, "Too many connections").body;
+    return "HTTP/1.1 503 Service Unavailable\r\nServer: gateway-api\r\n"
+           "Content-Type: application/json\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\nRetry-After: 1\r\nConnection: close\r\n\r\n" + body;
+}
+
+// After a failed accept, the pause before the next try: doubling from the first to the
+// last, so a persistent failure (out of descriptors) neither spins nor delays recovery
+// by more than a second.
+std::chrono::milliseconds accept_pause(std::uint64_t failures) {
+    constexpr auto first = std::chrono::milliseconds(50);
+    constexpr auto last = std::chrono::milliseconds(1000);
+    const auto doublings = std::min<std::uint64_t>(failures - 1, 5);
+    return std::min(last, first * (std::int64_t{1} << doublings));
+}
+
+// Past HTTP_MAX_CONNECTIONS: one write that never waits (the answer is far smaller than
+// an empty socket's send buffer), then close, so a refused connection costs no memory and
+// no time.
+template <typename Socket>
+void answer_and_close(Socket& socket, std::string_view answer) {
+    boost::system::error_code ignored;
+    socket.non_blocking(true, ignored);
+    socket.write_some(asio::buffer(answer), ignored);
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+}
+
+}  // namespace
+
 Server::Server(IoPool& pool, config::ServerSettings settings, RequestHandler handler,
                const AccessLoggerFactory& make_access_logger)
     : pool_(pool),
       settings_(std::move(settings)),
       handler_(std::move(handler)),
-      acceptor_(pool.at(0)) {
+      acceptor_(pool.at(0)),
+      session_context_{settings_, handler_, stopping_,
+                       [this](Session* session) { unregister_session(session); }},
+      refusal_(refusal_answer()) {
     access_logs_.reserve(pool.size());
     for (std::size_t i = 0; i < pool.size(); ++i) access_logs_.push_back(make_access_logger());
 }
@@ -74,15 +117,34 @@ asio::awaitable<void> Server::accept_loop() {
             co_await acceptor_.async_accept(pool_.at(worker), asio::as_tuple(asio::use_awaitable));
         if (ec) {
             if (stopping_.load() || ec == asio::error::operation_aborted) co_return;
-            // Out of descriptors or a connection reset before accept: keep serving others,
-            // but do not spin on a persistent error.
-            spdlog::warn("accept failed: {}", ec.message());
-            asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
-            co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+            // Out of descriptors, or a connection reset before accept: keep serving others,
+            // but neither spin nor fill the log while the error persists.
+            const bool log = accept_failures_.add();
+            const auto pause = accept_pause(accept_failures_.count());
+            if (log) {
+                spdlog::warn("accept failed: {} ({} in a row; next try in {} ms)", ec.message(),
+                             accept_failures_.count(), pause.count());
+            }
+            asio::steady_timer wait(acceptor_.get_executor(), pause);
+            co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+            continue;
+        }
+        if (const auto failures = accept_failures_.reset(); failures != 0) {
+            spdlog::info("accepting again after {} failed attempts", failures);
+        }
+        if (open_sessions() >= settings_.max_connections) {
+            answer_and_close(socket, refusal_);
+            if (refused_.add()) {
+                spdlog::warn(
+                    "refused a connection: {} open, the limit (HTTP_MAX_CONNECTIONS); "
+                    "{} refused so far",
+                    settings_.max_connections, refused_.count());
+            }
             continue;
         }
         socket.set_option(tcp::no_delay(true), ec);
-        auto session = std::make_shared<Session>(*this, std::move(socket), *access_logs_[worker]);
+        auto session =
+            std::make_shared<Session>(session_context_, std::move(socket), *access_logs_[worker]);
         register_session(session);
         asio::co_spawn(session->executor(), session->run(), asio::detached);
     }

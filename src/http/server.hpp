@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -18,14 +19,14 @@
 #include "api/request.hpp"
 #include "config/settings.hpp"
 #include "http/io_pool.hpp"
+#include "http/repeat_counter.hpp"
+#include "http/request_handler.hpp"
+#include "http/session.hpp"
 
 namespace gateway::http {
 
-using RequestHandler = std::function<boost::asio::awaitable<api::Response>(const api::Request&)>;
 // Makes the access logger of one worker thread (called once per thread at construction).
 using AccessLoggerFactory = std::function<std::shared_ptr<spdlog::logger>()>;
-
-class Session;
 
 class Server {
   public:
@@ -60,7 +61,6 @@ class Server {
     boost::asio::awaitable<bool> drain(std::chrono::steady_clock::duration limit);
 
   private:
-    friend class Session;
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> flush_loop(std::size_t worker);
     void register_session(const std::shared_ptr<Session>& session);
@@ -72,6 +72,10 @@ class Server {
     boost::asio::ip::tcp::acceptor acceptor_;
     std::vector<std::shared_ptr<spdlog::logger>> access_logs_;  // [i] used only by worker i
     std::atomic<bool> stopping_{false};
+    const SessionContext session_context_;  // views of the members above
+    const std::string refusal_;             // the whole 503 answer a refused connection gets
+    RepeatCounter refused_;                 // touched only by the accepting coroutine
+    RepeatCounter accept_failures_;         // the same
 
     mutable std::mutex sessions_mutex_;
     std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;  // owns them

@@ -1,6 +1,10 @@
 #include "http/session.hpp"
 
+#include <algorithm>
 #include <array>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
@@ -12,8 +16,8 @@
 
 #include "api/errors.hpp"
 #include "http/access_log.hpp"
+#include "http/request_fields.hpp"
 #include "http/response_head.hpp"
-#include "http/server.hpp"
 
 namespace gateway::http {
 
@@ -30,6 +34,9 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr auto linger_limit = std::chrono::seconds(2);
 constexpr std::size_t linger_bytes = std::size_t{4} * 1024 * 1024;
 
+// The most one socket read asks for.
+constexpr std::size_t read_size = std::size_t{16} * 1024;
+
 // Timeouts are whole seconds, so checking them once a second is precise enough.
 constexpr auto watchdog_period = std::chrono::seconds(1);
 
@@ -40,31 +47,49 @@ bool is_malformed_request(const beast::error_code& ec) {
            ec != bhttp::error::partial_message;
 }
 
-api::Request to_api_request(const bhttp::request<bhttp::string_body>& message) {
+// The answer to a request refused while it arrived; nullopt when the connection ended
+// (end of stream, timeout, reset, shutdown) and nobody is left to answer.
+std::optional<api::Response> refusal_for(const beast::error_code& ec, std::size_t body_limit) {
+    if (ec == bhttp::error::body_limit) {
+        return api::error_response(
+            413, "Request body too large (limit is " + std::to_string(body_limit) + " bytes)");
+    }
+    if (ec == bhttp::error::header_limit) {
+        return api::error_response(431, "Request header fields too large");
+    }
+    if (is_malformed_request(ec)) return api::error_response(400, "Malformed HTTP request");
+    return std::nullopt;
+}
+
+api::Request to_api_request(const bhttp::request<bhttp::string_body>& message,
+                            const std::optional<std::string>& if_match) {
     api::Request request;
     request.method = message.method_string();
     request.target = message.target();
     request.content_type = message[bhttp::field::content_type];
-    if (auto it = message.find(bhttp::field::if_match); it != message.end()) {
-        request.if_match = it->value();
-    }
+    if (if_match) request.if_match = *if_match;
     request.body = message.body();
     return request;
 }
 
 }  // namespace
 
-Session::Session(Server& server, asio::ip::tcp::socket socket, spdlog::logger& access_log)
-    : server_(server),
+Session::Session(const SessionContext& context, asio::ip::tcp::socket socket,
+                 spdlog::logger& access_log)
+    : context_(context),
       access_log_(access_log),
       socket_(std::move(socket)),
-      watchdog_(socket_.get_executor()) {}
+      watchdog_(socket_.get_executor()),
+      // Room for a whole header at its limit and one read beyond it, and never more: no
+      // line a client sends (a chunk extension, a trailer) can make the buffer grow further.
+      buffer_(context.settings.header_limit + read_size) {}
 
 void Session::request_stop() {
     asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
         self->stop_requested_ = true;
-        // Idle with nothing received: nobody is waiting for an answer, close now.
-        if (!self->busy_ && self->buffer_.size() == 0) self->close_socket();
+        // Idle, or a request whose header has not all come: nobody has been promised an
+        // answer, and a client that stalls mid-header must not hold up the exit.
+        if (!self->busy_) self->close_socket();
     });
 }
 
@@ -92,7 +117,7 @@ void Session::arm_watchdog() {
 
 asio::awaitable<void> Session::run() {
     auto self = shared_from_this();
-    set_deadline(server_.settings_.idle_timeout);
+    set_deadline(context_.settings.idle_timeout);
     arm_watchdog();
     // Also bounds any unexpected exception to this connection.
     try {
@@ -103,55 +128,97 @@ asio::awaitable<void> Session::run() {
         spdlog::error("connection failed: {}", error.what());
     }
     close_socket();
-    server_.unregister_session(this);
+    context_.released(this);
+}
+
+// Reads with the parser driven here rather than by Beast's async_read: an exception the
+// parser throws (Beast refuses a field over 64 KiB by throwing std::length_error) is then
+// thrown in this coroutine, inside the session's guard, instead of out of a completion
+// handler; and every byte of the request is counted, not only the header and the data.
+asio::awaitable<beast::error_code> Session::read_request(Parser& parser, bool whole,
+                                                         Arrival& arrival) {
+    const auto& settings = context_.settings;
+    // Chunk-size lines, chunk extensions and trailers get the header's allowance on top of
+    // the body's; the data alone is held to the body limit by the parser.
+    const std::size_t body_section_limit = settings.body_limit + settings.header_limit;
+    const auto done = [&] { return whole ? parser.is_done() : parser.is_header_done(); };
+    for (;;) {
+        while (buffer_.size() != 0 && !done()) {
+            const bool header_was_done = parser.is_header_done();
+            beast::error_code ec;
+            std::size_t used = 0;
+            try {
+                used = parser.put(buffer_.data(), ec);
+            } catch (const std::length_error&) {
+                co_return bhttp::error::header_limit;
+            }
+            buffer_.consume(used);
+            // Not eager, the parser stops right after the header, so a call that ends the
+            // header consumed header bytes only.
+            if (header_was_done) arrival.body_bytes += used;
+            if (arrival.body_bytes > body_section_limit) co_return bhttp::error::body_limit;
+            if (ec == bhttp::error::need_more || (!ec && used == 0)) break;
+            if (ec) co_return ec;
+        }
+        if (done()) co_return beast::error_code{};
+
+        const std::size_t room = buffer_.max_size() - buffer_.size();
+        if (room == 0) {
+            // A line longer than the buffer: past the header that is a chunk-size line or a
+            // trailer section, both counted with the body.
+            co_return parser.is_header_done() ? bhttp::error::body_limit
+                                              : bhttp::error::header_limit;
+        }
+        auto [ec, n] =
+            co_await socket_.async_read_some(buffer_.prepare(std::min(room, read_size)), use_tuple);
+        buffer_.commit(n);
+        if (n != 0 && !arrival.started) {
+            // The read timeout covers the whole request from its first byte, header
+            // included, so a client trickling a header cannot stretch it.
+            arrival.started = true;
+            set_deadline(settings.read_timeout);
+        }
+        if (ec == asio::error::eof) {
+            if (!parser.got_some() && buffer_.size() == 0) co_return bhttp::error::end_of_stream;
+            beast::error_code eof_ec;
+            parser.put_eof(eof_ec);
+            co_return eof_ec ? eof_ec : beast::error_code(bhttp::error::partial_message);
+        }
+        if (ec) co_return ec;
+    }
 }
 
 asio::awaitable<Session::Outcome> Session::serve_one() {
-    const auto& settings = server_.settings_;
-    bhttp::request_parser<bhttp::string_body> parser;
+    const auto& settings = context_.settings;
+    Parser parser;
     parser.header_limit(static_cast<std::uint32_t>(settings.header_limit));
     parser.body_limit(settings.body_limit);
 
     // Between requests the connection may idle; once a request starts it must arrive
     // within the read timeout.
-    set_deadline(buffer_.size() == 0 ? settings.idle_timeout : settings.read_timeout);
-    auto [header_ec, header_bytes] =
-        co_await bhttp::async_read_header(socket_, buffer_, parser, use_tuple);
+    Arrival arrival;
+    arrival.started = buffer_.size() != 0;
+    set_deadline(arrival.started ? settings.read_timeout : settings.idle_timeout);
+    beast::error_code read_ec = co_await read_request(parser, false, arrival);
     const auto started = std::chrono::steady_clock::now();
-    busy_ = true;
-    std::optional<api::Response> refusal;
-    if (header_ec) {
-        if (header_ec == bhttp::error::body_limit) {
-            refusal = api::error_response(413, "Request body too large (limit is 1 MiB)");
-        } else if (header_ec == bhttp::error::header_limit) {
-            refusal = api::error_response(431, "Request header fields too large");
-        } else if (is_malformed_request(header_ec)) {
-            refusal = api::error_response(400, "Malformed HTTP request");
-        } else {
-            co_return Outcome::close;  // end of stream, timeout, reset, shutdown
-        }
-    } else {
+    busy_ = !read_ec;
+    if (!read_ec) {
         if (auto expect = parser.get().find(bhttp::field::expect);
             expect != parser.get().end() && beast::iequals(expect->value(), "100-continue")) {
             // The client waits for this before sending a body we have agreed to take.
             bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
             co_await bhttp::async_write(socket_, go_on, use_tuple);
         }
-        set_deadline(settings.read_timeout);
-        auto [body_ec, body_bytes] =
-            co_await bhttp::async_read(socket_, buffer_, parser, use_tuple);
-        if (body_ec == bhttp::error::body_limit) {
-            refusal = api::error_response(413, "Request body too large (limit is 1 MiB)");
-        } else if (is_malformed_request(body_ec)) {
-            refusal = api::error_response(400, "Malformed HTTP request");
-        } else if (body_ec) {
-            co_return Outcome::close;
-        }
+        parser.eager(true);  // the header is in; take the body in as few steps as it comes
+        read_ec = co_await read_request(parser, true, arrival);
     }
 
     const auto& message = parser.get();
     const unsigned version = parser.is_header_done() && message.version() == 10 ? 10 : 11;
-    if (refusal) {
+    if (read_ec) {
+        const auto refusal = refusal_for(read_ec, settings.body_limit);
+        if (!refusal) co_return Outcome::close;
+        busy_ = true;  // an answer is owed now
         // The rest of the stream cannot be trusted to start at a message boundary.
         co_await write_response(*refusal, version, false);
         // The request line may have been read even when the header as a whole was not.
@@ -163,18 +230,21 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
         co_return Outcome::close;
     }
 
-    api::Request request = to_api_request(message);
+    const auto if_match = combined_field(message, bhttp::field::if_match);
+    api::Request request = to_api_request(message, if_match);
     api::Response answer;
     clear_deadline();  // the handler bounds its own waits (storage timeouts)
     try {
-        answer = co_await server_.handler_(request);
+        answer = co_await context_.handler(request);
     } catch (const std::exception& error) {
         spdlog::error("{} {} failed: {}", request.method, request.target, error.what());
         answer = api::error_response(500, "Internal Server Error");
     }
     const bool keep_alive = message.keep_alive() && !stop_requested_ &&
-                            !server_.stopping_.load(std::memory_order_relaxed);
-    const bool written = co_await write_response(answer, version, keep_alive);
+                            !context_.stopping.load(std::memory_order_relaxed);
+    // HEAD gets GET's head, Content-Length included, and never a body (RFC 9110 9.3.2).
+    const bool with_body = message.method() != bhttp::verb::head;
+    const bool written = co_await write_response(answer, version, keep_alive, with_body);
     log_access(access_log_, request.method, request.target, answer.status,
                std::chrono::steady_clock::now() - started);
     busy_ = false;
@@ -183,12 +253,12 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
 }
 
 asio::awaitable<bool> Session::write_response(const api::Response& response, unsigned version,
-                                              bool keep_alive) {
+                                              bool keep_alive, bool with_body) {
     head_.clear();
     append_response_head(head_, response, version, keep_alive, dates_.now());
-    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_),
-                                                    asio::buffer(response.body)};
-    set_deadline(server_.settings_.read_timeout);
+    const std::array<asio::const_buffer, 2> buffers{
+        asio::buffer(head_), with_body ? asio::buffer(response.body) : asio::const_buffer()};
+    set_deadline(context_.settings.read_timeout);
     auto [ec, written] = co_await asio::async_write(socket_, buffers, use_tuple);
     co_return !ec;
 }
@@ -200,8 +270,8 @@ asio::awaitable<void> Session::close_gracefully() {
     std::size_t discarded = 0;
     while (discarded < linger_bytes) {
         buffer_.clear();
-        auto [read_ec, n] =
-            co_await socket_.async_read_some(buffer_.prepare(std::size_t{64} * 1024), use_tuple);
+        auto [read_ec, n] = co_await socket_.async_read_some(
+            buffer_.prepare(std::min(read_size, buffer_.max_size())), use_tuple);
         if (read_ec) break;
         discarded += n;
     }

@@ -3,7 +3,10 @@
 // Connection: close, or shutdown.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -11,38 +14,64 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
 
 #include "api/request.hpp"
+#include "config/settings.hpp"
+#include "http/request_handler.hpp"
 #include "http/response_head.hpp"
 
 namespace gateway::http {
 
-class Server;
+class Session;
+
+// What a session needs of the server that accepted it; the server outlives its sessions.
+struct SessionContext {
+    const config::ServerSettings& settings;
+    const RequestHandler& handler;
+    const std::atomic<bool>& stopping;       // shutdown has begun
+    std::function<void(Session*)> released;  // called once, as the session ends
+};
 
 // Everything a session does runs on its socket's io_context, which one thread runs;
 // that is what makes its members safe without locks.
 class Session : public std::enable_shared_from_this<Session> {
   public:
     // `access_log` belongs to the worker thread that runs `socket`'s context.
-    Session(Server& server, boost::asio::ip::tcp::socket socket, spdlog::logger& access_log);
+    Session(const SessionContext& context, boost::asio::ip::tcp::socket socket,
+            spdlog::logger& access_log);
 
     boost::asio::ip::tcp::socket::executor_type executor() { return socket_.get_executor(); }
 
     boost::asio::awaitable<void> run();
 
-    // From any thread: close now if idle, else after the response being worked on.
+    // From any thread: close now unless a request's header has arrived, else after the
+    // response to it.
     void request_stop();
 
   private:
     enum class Outcome { keep_open, close };
     using Clock = std::chrono::steady_clock;
+    using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+
+    // How much of one request has arrived, for the limits that cover all of it.
+    struct Arrival {
+        bool started = false;        // a first byte came: the read timeout runs
+        std::size_t body_bytes = 0;  // everything after the header: data, framing, trailers
+    };
 
     boost::asio::awaitable<Outcome> serve_one();
+    // Feeds the parser until the header (or, with `whole`, the whole request) is in.
+    boost::asio::awaitable<boost::beast::error_code> read_request(Parser& parser, bool whole,
+                                                                  Arrival& arrival);
     boost::asio::awaitable<void> close_gracefully();
-    // Writes head and body in one gather write; false if the connection failed.
+    // Writes the head and, unless `with_body` is false (HEAD), the body in one gather
+    // write; false if the connection failed.
     boost::asio::awaitable<bool> write_response(const api::Response& response, unsigned version,
-                                                bool keep_alive);
+                                                bool keep_alive, bool with_body = true);
 
     // A once-a-second watchdog enforces the deadline, so moving it on every read and
     // write is a plain store rather than a timer-queue operation.
@@ -51,15 +80,15 @@ class Session : public std::enable_shared_from_this<Session> {
     void arm_watchdog();
     void close_socket();
 
-    Server& server_;
+    const SessionContext& context_;
     spdlog::logger& access_log_;
     boost::asio::ip::tcp::socket socket_;
     boost::asio::steady_timer watchdog_;
     Clock::time_point deadline_ = Clock::time_point::max();
-    boost::beast::flat_buffer buffer_;
-    std::string head_;  // reused for every response's status line and headers
+    boost::beast::flat_buffer buffer_;  // bounded: see the constructor
+    std::string head_;                  // reused for every response's status line and headers
     DateCache dates_;
-    bool busy_ = false;
+    bool busy_ = false;  // from a request's complete header until its response is written
     bool stop_requested_ = false;
     bool closed_ = false;
 };

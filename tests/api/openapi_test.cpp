@@ -93,11 +93,29 @@ struct ContractOperation {
 };
 
 const std::vector<ContractOperation> kContractOperations = {
-    {"/apis", "post", "201"},        {"/apis", "get", "200"},
-    {"/apis/{ref}", "get", "200"},   {"/apis/{ref}", "put", "200"},
-    {"/apis/{ref}", "patch", "200"}, {"/apis/{ref}", "delete", "204"},
-    {"/health", "get", "200"},       {"/openapi.json", "get", "200"},
-    {"/health/live", "get", "200"},  {"/health/ready", "get", "200"},
+    {"/apis", "post", "201"},
+    {"/apis", "get", "200"},
+    {"/apis/{ref}", "get", "200"},
+    {"/apis/{ref}", "put", "200"},
+    {"/apis/{ref}", "patch", "200"},
+    {"/apis/{ref}", "delete", "204"},
+    {"/health", "get", "200"},
+    {"/openapi.json", "get", "200"},
+    {"/health/live", "get", "200"},
+    {"/health/ready", "get", "200"},
+    // HEAD wherever GET, OPTIONS everywhere.
+    {"/apis", "head", "200"},
+    {"/apis/{ref}", "head", "200"},
+    {"/health", "head", "200"},
+    {"/openapi.json", "head", "200"},
+    {"/health/live", "head", "200"},
+    {"/health/ready", "head", "200"},
+    {"/apis", "options", "204"},
+    {"/apis/{ref}", "options", "204"},
+    {"/health", "options", "204"},
+    {"/openapi.json", "options", "204"},
+    {"/health/live", "options", "204"},
+    {"/health/ready", "options", "204"},
 };
 
 const std::vector<std::string> kHttpMethods = {"get",     "put",  "post",  "delete",

@@ -148,6 +148,8 @@ const std::string kValidSpec =
 const std::vector<ErrorRow> kErrorRows = {
     // 400: a target that is not origin form, a body that is not a JSON object.
     {"TargetNotOriginForm", {"GET", "apis"}, 400},
+    {"AbsoluteFormOfAnotherScheme", {"GET", "ftp://h/apis"}, 400},
+    {"AsteriskFormForGet", {"GET", "*"}, 400},
     {"CreateMalformedJson", {"POST", "/apis", "{\"name\":"}, 400, {}, {}, "Request body is not valid JSON"},
     {"CreateJsonArray", {"POST", "/apis", "[]"}, 400, {}, {}, "Request body must be a JSON object"},
     {"ReplaceJsonString", {"PUT", "/apis/orders", "\"orders\""}, 400},
@@ -165,15 +167,15 @@ const std::vector<ErrorRow> kErrorRows = {
     {"PatchUnknownApi", {"PATCH", "/apis/no-such-api", "{}"}, 404},
     {"DeleteUnknownApi", {"DELETE", "/apis/no-such-api"}, 404},
     // 405 with Allow.
-    {"DeleteCollection", {"DELETE", "/apis"}, 405, "GET, POST", {}, "Method Not Allowed"},
-    {"PutCollection", {"PUT", "/apis", kValidSpec}, 405, "GET, POST"},
-    {"PostToAnApi", {"POST", "/apis/orders", kValidSpec}, 405, "GET, PUT, PATCH, DELETE"},
-    {"PostHealth", {"POST", "/health"}, 405, "GET"},
-    {"PostLive", {"POST", "/health/live"}, 405, "GET"},
-    {"DeleteLive", {"DELETE", "/health/live"}, 405, "GET"},
-    {"PostReady", {"POST", "/health/ready"}, 405, "GET"},
-    {"PutReady", {"PUT", "/health/ready", "{}"}, 405, "GET"},
-    {"PostOpenApi", {"POST", "/openapi.json"}, 405, "GET"},
+    {"DeleteCollection", {"DELETE", "/apis"}, 405, "GET, HEAD, POST, OPTIONS", {}, "Method Not Allowed"},
+    {"PutCollection", {"PUT", "/apis", kValidSpec}, 405, "GET, HEAD, POST, OPTIONS"},
+    {"PostToAnApi", {"POST", "/apis/orders", kValidSpec}, 405, "GET, HEAD, PUT, PATCH, DELETE, OPTIONS"},
+    {"PostHealth", {"POST", "/health"}, 405, "GET, HEAD, OPTIONS"},
+    {"PostLive", {"POST", "/health/live"}, 405, "GET, HEAD, OPTIONS"},
+    {"DeleteLive", {"DELETE", "/health/live"}, 405, "GET, HEAD, OPTIONS"},
+    {"PostReady", {"POST", "/health/ready"}, 405, "GET, HEAD, OPTIONS"},
+    {"PutReady", {"PUT", "/health/ready", "{}"}, 405, "GET, HEAD, OPTIONS"},
+    {"PostOpenApi", {"POST", "/openapi.json"}, 405, "GET, HEAD, OPTIONS"},
     // 415: a body that is not JSON, or not the JSON this method takes.
     {"CreateAsText", {"POST", "/apis", kValidSpec, "text/plain"}, 415},
     {"CreateAsForm", {"POST", "/apis", "name=orders", "application/x-www-form-urlencoded"}, 415},
@@ -204,6 +206,46 @@ TEST_F(RouterTest, CreateAnswers201WithLocationAndETag) {
     EXPECT_EQ(api.at("revision"), 1);
     EXPECT_EQ(header(response, "Location"), "/apis/" + std::string(api.at("id").as_string()));
     EXPECT_EQ(header(response, "ETag"), "\"1\"");
+}
+
+TEST_F(RouterTest, HeadIsAnsweredAsGet) {
+    create("orders");
+    for (const std::string target : {"/apis/orders", "/apis?limit=1", "/health/live",
+                                     "/health/ready", "/openapi.json", "/apis/none"}) {
+        const Response get = call({"GET", target});
+        const Response head = call({"HEAD", target});
+        EXPECT_EQ(head.status, get.status) << target;
+        EXPECT_EQ(head.body, get.body) << target;  // the server sends only its length
+        EXPECT_EQ(header(head, "ETag"), header(get, "ETag")) << target;
+    }
+}
+
+TEST_F(RouterTest, OptionsAnswers204WithTheAllowOfThePath) {
+    const std::vector<std::pair<std::string, std::string>> rows{
+        {"/apis", "GET, HEAD, POST, OPTIONS"},
+        {"/apis/anything", "GET, HEAD, PUT, PATCH, DELETE, OPTIONS"},
+        {"/health", "GET, HEAD, OPTIONS"},
+        {"/health/ready", "GET, HEAD, OPTIONS"},
+        {"/openapi.json", "GET, HEAD, OPTIONS"},
+        {"*", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"}};
+    for (const auto& [target, allow] : rows) {
+        const Response response = call({"OPTIONS", target});
+        EXPECT_EQ(response.status, 204u) << target;
+        EXPECT_TRUE(response.body.empty()) << target;
+        EXPECT_TRUE(response.content_type.empty()) << target;
+        EXPECT_EQ(header(response, "Allow"), allow) << target;
+    }
+    EXPECT_EQ(call({"OPTIONS", "/nope"}).status, 404u);
+}
+
+TEST_F(RouterTest, AbsoluteFormIsRoutedByItsPathAndQuery) {
+    create("orders");
+    EXPECT_EQ(call({"GET", "http://gateway.example:8000/apis/orders"}).status, 200u);
+    EXPECT_EQ(call({"GET", "HTTPS://gateway.example/health/live"}).status, 200u);
+    const Response page = call({"GET", "http://gateway.example/apis?limit=1"});
+    ASSERT_EQ(page.status, 200u) << page.body;
+    EXPECT_EQ(body_json(page).at("data").as_array().size(), 1u);
+    EXPECT_EQ(call({"GET", "http://gateway.example"}).status, 404u);  // the path is "/"
 }
 
 TEST_F(RouterTest, GetFindsAnApiByIdAndByName) {

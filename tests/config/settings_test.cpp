@@ -43,14 +43,15 @@ TEST(Settings, EmptyValuesCountAsUnset) {
     EnvMap env;
     for (const char* name :
          {"HOST", "PORT", "WORKERS", "HTTP_READ_TIMEOUT", "HTTP_IDLE_TIMEOUT", "SHUTDOWN_TIMEOUT",
-          "LOG_LEVEL", "LOG_FORMAT", "DB_POOL_SIZE", "DB_MAX_OVERFLOW", "DB_POOL_TIMEOUT",
-          "DB_POOL_MAX_WAITERS", "DB_POOL_RECYCLE", "DB_POOL_PRE_PING", "SQL_ECHO",
-          "DB_AUTO_MIGRATE", "DB_CONNECT_TIMEOUT", "DB_FALLBACK"}) {
+          "HTTP_MAX_CONNECTIONS", "LOG_LEVEL", "LOG_FORMAT", "DB_POOL_SIZE", "DB_MAX_OVERFLOW",
+          "DB_POOL_TIMEOUT", "DB_POOL_MAX_WAITERS", "DB_POOL_RECYCLE", "DB_POOL_PRE_PING",
+          "SQL_ECHO", "DB_AUTO_MIGRATE", "DB_CONNECT_TIMEOUT", "DB_FALLBACK"}) {
         env[name] = "";
     }
     const Settings s = parse_settings(env);
     EXPECT_EQ(s.server.host, "127.0.0.1");
     EXPECT_EQ(s.server.port, 8000);
+    EXPECT_EQ(s.server.max_connections, 512u);
     EXPECT_EQ(s.database.pool_size, 5u);
     EXPECT_EQ(s.database.pool_max_waiters, 10000u);
     EXPECT_EQ(s.database.fallback, FallbackPolicy::memory);
@@ -86,6 +87,10 @@ TEST(Settings, AcceptsEachVariablesValidValues) {
          [](const Settings& s) { EXPECT_EQ(s.server.idle_timeout, 300s); }},
         {"SHUTDOWN_TIMEOUT", "86400",
          [](const Settings& s) { EXPECT_EQ(s.server.shutdown_timeout, 86400s); }},
+        {"HTTP_MAX_CONNECTIONS", "1",
+         [](const Settings& s) { EXPECT_EQ(s.server.max_connections, 1u); }},
+        {"HTTP_MAX_CONNECTIONS", "1000000",
+         [](const Settings& s) { EXPECT_EQ(s.server.max_connections, 1000000u); }},
         {"LOG_LEVEL", "trace", [](const Settings& s) { EXPECT_EQ(s.log.level, "trace"); }},
         {"LOG_LEVEL", "DEBUG", [](const Settings& s) { EXPECT_EQ(s.log.level, "debug"); }},
         {"LOG_LEVEL", "Warn", [](const Settings& s) { EXPECT_EQ(s.log.level, "warn"); }},
@@ -189,6 +194,9 @@ TEST(Settings, RejectsEachMalformedValueNamingTheVariable) {
         {"HTTP_READ_TIMEOUT", "1.5"},
         {"HTTP_IDLE_TIMEOUT", "10s"},
         {"SHUTDOWN_TIMEOUT", "86401"},
+        {"HTTP_MAX_CONNECTIONS", "0"},
+        {"HTTP_MAX_CONNECTIONS", "1000001"},
+        {"HTTP_MAX_CONNECTIONS", "many"},
         {"LOG_LEVEL", "verbose"},
         {"LOG_LEVEL", "warnings"},
         {"LOG_LEVEL", " info"},

@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
+#include <exception>
 #include <string>
 
 #include "support/api_requests.hpp"
@@ -147,6 +149,49 @@ TEST(ConnectionTimeouts, IncompleteRequestIsDroppedAfterTheReadTimeout) {
         "Content-Length: 100\r\n\r\n{\"name\":");
     // A 408 before closing is fine; being held open forever is not.
     EXPECT_TRUE(connection.wait_for_close(kIoTimeout));
+    expect_clean_exit(server);
+}
+
+// The read timeout runs from a request's first byte, header included; the idle timeout,
+// set far beyond what the test waits, is not what closes these connections.
+const Environment kShortReadLongIdle{{"HTTP_READ_TIMEOUT", "1"}, {"HTTP_IDLE_TIMEOUT", "300"}};
+
+TEST(ConnectionTimeouts, HalfARequestLineIsDroppedAfterTheReadTimeout) {
+    ServerProcess server(kShortReadLongIdle);
+    RawConnection connection(server.port());
+    connection.write("GET /hea");
+    EXPECT_TRUE(connection.wait_for_close(kIoTimeout));
+    expect_clean_exit(server);
+}
+
+TEST(ConnectionTimeouts, HalfAHeaderAfterARequestIsDroppedAfterTheReadTimeout) {
+    ServerProcess server(kShortReadLongIdle);
+    RawConnection connection(server.port());
+    connection.write(serialize_request("GET", "/health/live"));
+    ASSERT_TRUE(HasStatus(connection.read_response(), 200));
+    connection.write("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    EXPECT_TRUE(connection.wait_for_close(kIoTimeout));
+    expect_clean_exit(server);
+}
+
+// A slowloris client: every byte of the header on time for any per-read timeout, the
+// header as a whole never complete.
+TEST(ConnectionTimeouts, TricklingHeaderIsDroppedAfterTheReadTimeout) {
+    ServerProcess server(kShortReadLongIdle);
+    RawConnection connection(server.port());
+    connection.write("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+    const auto give_up = std::chrono::steady_clock::now() + kIoTimeout;
+    bool closed = false;
+    while (!closed && std::chrono::steady_clock::now() < give_up) {
+        try {
+            connection.write("a");
+        } catch (const std::exception&) {
+            closed = true;  // the server had closed it: the write failed
+            break;
+        }
+        closed = connection.peer_closed_within(std::chrono::milliseconds(250));
+    }
+    EXPECT_TRUE(closed) << "a header trickling in kept the connection open";
     expect_clean_exit(server);
 }
 

@@ -22,8 +22,7 @@ struct ConditionalChange {
 };
 
 Response change(HttpClient& http, const ConditionalChange& how, const std::string& name,
-                const std::string& if_match) {
-    const Headers headers{{"If-Match", if_match}};
+                const Headers& headers) {
     const std::string method = how.method;
     if (method == "PUT") {
         json::object body = minimal_api(name);
@@ -33,6 +32,11 @@ Response change(HttpClient& http, const ConditionalChange& how, const std::strin
     if (method == "PATCH")
         return patch_api(http, name, json::object{{"description", "x"}}, headers);
     return delete_api(http, name, headers);
+}
+
+Response change(HttpClient& http, const ConditionalChange& how, const std::string& name,
+                const std::string& if_match) {
+    return change(http, how, name, Headers{{"If-Match", if_match}});
 }
 
 class IfMatch : public SharedServerTest, public ::testing::WithParamInterface<ConditionalChange> {};
@@ -68,6 +72,23 @@ TEST_P(IfMatch, StarPasses) {
     const std::string name = unique_name();
     must_create_api(http, minimal_api(name));
     EXPECT_TRUE(HasStatus(change(http, GetParam(), name, "*"), GetParam().success));
+}
+
+// RFC 9110 5.3: field lines of one name are one comma-separated list.
+TEST_P(IfMatch, RevisionInASecondFieldLinePasses) {
+    auto http = client();
+    const std::string name = unique_name();
+    must_create_api(http, minimal_api(name));
+    const Headers two_lines{{"If-Match", "\"7\""}, {"If-Match", "\"1\""}};
+    EXPECT_TRUE(HasStatus(change(http, GetParam(), name, two_lines), GetParam().success));
+}
+
+TEST_P(IfMatch, StaleRevisionsOnEveryFieldLineFail) {
+    auto http = client();
+    const std::string name = unique_name();
+    must_create_api(http, minimal_api(name));
+    const Headers two_lines{{"If-Match", "\"7\""}, {"If-Match", "\"8\", \"9\""}};
+    EXPECT_TRUE(IsDetailError(change(http, GetParam(), name, two_lines), 412));
 }
 
 TEST_P(IfMatch, UnknownApiIsStillNotFound) {

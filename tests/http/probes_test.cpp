@@ -39,14 +39,14 @@ TEST_F(Probes, ReadyAnswers200OnceStarted) {
     EXPECT_EQ(response.header("Cache-Control"), "no-store");
 }
 
-TEST_F(Probes, OtherMethodsAre405AllowingGet) {
+TEST_F(Probes, OtherMethodsAre405AllowingGetHeadAndOptions) {
     auto http = client();
     for (const char* path : {"/health/live", "/health/ready"}) {
         for (const char* method : {"POST", "DELETE"}) {
             SCOPED_TRACE(std::string(method) + " " + path);
             const Response response = http.request(method, path);
             EXPECT_TRUE(IsDetailError(response, 405));
-            EXPECT_EQ(response.header("Allow"), "GET");
+            EXPECT_EQ(response.header("Allow"), "GET, HEAD, OPTIONS");
         }
     }
 }

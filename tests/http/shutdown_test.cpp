@@ -121,6 +121,22 @@ TEST(ShutdownDraining, StalledRequestIsAbandonedAfterTheShutdownTimeout) {
     EXPECT_EQ(server.wait_for_exit(kExitTimeout), 0) << server.output();
 }
 
+// A request whose header has not all come has been promised nothing: shutdown closes its
+// connection rather than wait for the rest. Every timeout is far longer than the test
+// waits, so only that can make the server exit in time. Whether the server has read the
+// partial header when the signal comes or not, it must exit at once.
+TEST(ShutdownDraining, HalfSentHeaderDoesNotDelayExit) {
+    ServerProcess server(Environment{
+        {"SHUTDOWN_TIMEOUT", "300"}, {"HTTP_READ_TIMEOUT", "300"}, {"HTTP_IDLE_TIMEOUT", "300"}});
+    RawConnection connection(server.port());
+    connection.write(serialize_request("GET", "/health/live"));
+    ASSERT_TRUE(HasStatus(connection.read_response(), 200));
+    connection.write("POST /apis HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty");
+    server.send_signal(SIGTERM);
+    EXPECT_EQ(server.wait_for_exit(kExitTimeout), 0) << server.output();
+    EXPECT_TRUE(connection.wait_for_close(kIoTimeout));
+}
+
 TEST(ShutdownDraining, IdleKeepAliveConnectionDoesNotDelayExit) {
     // Far longer than the test waits: exiting in time means idle connections were not
     // treated as requests in flight.

@@ -9,6 +9,9 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <array>
 #include <stdexcept>
 #include <string>
@@ -101,6 +104,16 @@ std::optional<Response> RawConnection::read_response_or_close() {
     fail("reading a response", ec);
 }
 
+Response RawConnection::read_head_response() {
+    LargeBodyParser parser;
+    parser.skip(true);  // the Content-Length is GET's; no body follows
+    stream_.expires_after(timeout_);
+    const error_code ec = run_one(
+        io_, [&](auto handler) { http::async_read(stream_, buffer_, parser, std::move(handler)); });
+    if (ec) fail("reading the response to HEAD", ec);
+    return to_response(parser.get());
+}
+
 Response RawConnection::exchange(std::string_view bytes) {
     LargeBodyParser parser;
     bool written = false;
@@ -143,6 +156,18 @@ bool RawConnection::wait_for_close(std::chrono::milliseconds timeout) {
         close();
         return true;
     }
+}
+
+bool RawConnection::peer_closed_within(std::chrono::milliseconds timeout) {
+    if (!is_open()) return true;
+    pollfd watched{stream_.socket().native_handle(), POLLIN | POLLRDHUP, 0};
+    const int ready = ::poll(&watched, 1, static_cast<int>(timeout.count()));
+    if (ready <= 0) return false;
+    if ((watched.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) return true;
+    // Readable: an answer (a 408, say) may come before the close; only a read of 0 bytes
+    // means the peer has gone.
+    char next = 0;
+    return ::recv(watched.fd, &next, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
 void RawConnection::shutdown_send() {

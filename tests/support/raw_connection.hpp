@@ -31,6 +31,10 @@ class RawConnection {
     // Reads the next response; throws on error, timeout, or the peer closing first.
     Response read_response();
 
+    // Reads the response to a HEAD request: its headers describe a body that is not sent
+    // (RFC 9110 9.3.2). Throws as read_response() does.
+    Response read_head_response();
+
     // As read_response(), but nullopt when the peer closes (or resets) the connection
     // before a response starts, for requests a server may answer by hanging up.
     std::optional<Response> read_response_or_close();
@@ -44,6 +48,11 @@ class RawConnection {
     // True if the peer closes the connection within `timeout`; anything it sends
     // meanwhile is discarded.
     bool wait_for_close(std::chrono::milliseconds timeout);
+
+    // True if the peer has closed the connection or closes it within `timeout`. Unlike
+    // wait_for_close(), it consumes nothing and leaves the connection open on a timeout,
+    // so a test can go on writing to it.
+    bool peer_closed_within(std::chrono::milliseconds timeout);
 
     // Half-closes: the server sees the end of the request stream, reading still works.
     void shutdown_send();
