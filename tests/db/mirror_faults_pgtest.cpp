@@ -228,9 +228,9 @@ TEST_P(MirrorFaultsTest, ReadsGoOnWritesTellTheTruthAndServiceReturns) {
     running = false;
     for (auto& thread : load) thread.join();
 
-    ASSERT_TRUE(recovery) << "not healthy within " << kRecoveryBound.count() << " ms of the "
-                          << "database's return\n"
-                          << server.output();
+    ASSERT_TRUE(recovery) << "not healthy within " << kRecoveryBound.count() << " s of the "
+                          << "database's return\ncluster processes (pid state command):\n"
+                          << cluster_->process_states() << server.output();
     // A write answered as failed must not commit afterwards: look only after every
     // write deadline of the outage has passed (they are a few seconds at most).
     std::this_thread::sleep_for(kStatementTimeout);

@@ -1,6 +1,11 @@
 // PrivatePgCluster itself: a cluster stopped or crashed by a test comes back on the same
 // port, with what was committed before.
+#include <chrono>
 #include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <utility>
 
 #include "pg_fixture.hpp"
 #include "support/private_pg_cluster.hpp"
@@ -62,6 +67,42 @@ TEST_F(PrivateClusterTest, StopAndStartKeepThePort) {
     auto listening = query(*connection, "SELECT current_setting('port')");
     ASSERT_TRUE(listening) << listening.error().message;
     EXPECT_EQ(listening->text(0, 0), port);
+}
+
+TEST_F(PrivateClusterTest, FreezeStopsEveryProcessAndThawResumesThemAll) {
+    auto connection = must_connect();  // at least one backend besides the auxiliaries
+    // Each line of process_states() is "pid state command"; state T is stopped. A
+    // signal takes effect a moment after kill() returns: the states are polled.
+    const auto count = [](const std::string& states) {
+        std::size_t stopped = 0, lines = 0;
+        std::istringstream in(states);
+        for (std::string line; std::getline(in, line); ++lines) {
+            std::istringstream fields(line);
+            std::string pid, state;
+            if (fields >> pid >> state && state == "T") ++stopped;
+        }
+        return std::pair{stopped, lines};
+    };
+    const auto settles = [&](auto wanted) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        std::string states;
+        do {
+            states = cluster_->process_states();
+            if (wanted(count(states))) return states;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        } while (std::chrono::steady_clock::now() < deadline);
+        ADD_FAILURE() << "the cluster's processes did not settle:\n" << states;
+        return states;
+    };
+
+    cluster_->freeze();
+    settles([](auto counts) {
+        return counts.second >= 2 && counts.first == counts.second;  // postmaster + backend
+    });
+    cluster_->thaw();
+    settles([](auto counts) { return counts.first == 0; });
+    auto answer = query(*connection, "SELECT 1");
+    EXPECT_TRUE(answer) << answer.error().message;
 }
 
 }  // namespace

@@ -51,6 +51,19 @@ std::vector<std::string> as_server_user(std::vector<std::string> argv) {
     return argv;
 }
 
+// "state command" of a process from /proc/<pid>/stat, or "gone".
+std::string state_of(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text;
+    if (!std::getline(stat, text)) return "gone";
+    const auto open = text.find('(');
+    const auto close = text.rfind(')');
+    if (open == std::string::npos || close == std::string::npos || close + 2 >= text.size()) {
+        return "unreadable";
+    }
+    return text.substr(close + 2, 1) + " " + text.substr(open + 1, close - open - 1);
+}
+
 // The processes whose parent is `parent_pid`.
 std::vector<pid_t> children_of(pid_t parent_pid) {
     std::vector<pid_t> children;
@@ -136,6 +149,15 @@ void PrivatePgCluster::freeze() {
     for (const pid_t child : children_of(postmaster)) {
         if (::kill(child, SIGSTOP) == 0) frozen_.push_back(child);
     }
+}
+
+std::string PrivatePgCluster::process_states() const {
+    const pid_t postmaster = postmaster_pid();
+    std::string out = std::to_string(postmaster) + " " + state_of(postmaster) + "\n";
+    for (const pid_t child : children_of(postmaster)) {
+        out += std::to_string(child) + " " + state_of(child) + "\n";
+    }
+    return out;
 }
 
 void PrivatePgCluster::thaw() {

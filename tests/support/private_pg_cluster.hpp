@@ -41,6 +41,10 @@ class PrivatePgCluster {
     // with a hung host or a network partition. thaw() (or the destructor) resumes them.
     void freeze();
     void thaw();
+    // "pid state command" of the postmaster and each of its children, one per line, from
+    // /proc: what a test prints when the cluster did not come back as expected (a
+    // process still stopped shows state T).
+    std::string process_states() const;
 
   private:
     // pg_ctl with `args`, as the user that owns the data directory.
