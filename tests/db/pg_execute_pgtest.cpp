@@ -15,6 +15,25 @@ using db::Statement;
 
 class PgExecuteTest : public PgTest {};
 
+// Sends the default logger's lines to `log` until stop() or the end of the scope.
+class LogCapture {
+  public:
+    explicit LogCapture(std::ostringstream& log) : previous_(spdlog::default_logger()) {
+        spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+            "capture", std::make_shared<spdlog::sinks::ostream_sink_st>(log)));
+    }
+    ~LogCapture() { stop(); }
+    LogCapture(const LogCapture&) = delete;
+    LogCapture& operator=(const LogCapture&) = delete;
+    void stop() {
+        if (previous_) spdlog::set_default_logger(std::move(previous_));
+        previous_.reset();
+    }
+
+  private:
+    std::shared_ptr<spdlog::logger> previous_;
+};
+
 TEST_F(PgExecuteTest, ParametersAndNullsRoundTrip) {
     auto connection = must_connect();
     const Statement statement{"test_params_and_nulls",
@@ -180,10 +199,7 @@ TEST_F(PgExecuteTest, TransactionStateIsVisible) {
 
 TEST_F(PgExecuteTest, EchoLogsTheStatementButNeverItsParameters) {
     std::ostringstream log;
-    auto previous = spdlog::default_logger();
-    auto capture = std::make_shared<spdlog::logger>(
-        "capture", std::make_shared<spdlog::sinks::ostream_sink_st>(log));
-    spdlog::set_default_logger(capture);
+    LogCapture capture(log);
     {
         auto connection = must_connect();
         connection->set_logging({.echo = true});
@@ -191,7 +207,7 @@ TEST_F(PgExecuteTest, EchoLogsTheStatementButNeverItsParameters) {
                               {"param-value-never-logged"});
         EXPECT_TRUE(result);
     }
-    spdlog::set_default_logger(previous);
+    capture.stop();
     EXPECT_NE(log.str().find("test_echo"), std::string::npos) << log.str();
     EXPECT_NE(log.str().find("SELECT length($1::text)"), std::string::npos) << log.str();
     EXPECT_EQ(log.str().find("param-value-never-logged"), std::string::npos) << log.str();
@@ -199,10 +215,7 @@ TEST_F(PgExecuteTest, EchoLogsTheStatementButNeverItsParameters) {
 
 TEST_F(PgExecuteTest, ASlowStatementLogsOneWarningWithItsNameAndDurationNeverItsParameters) {
     std::ostringstream log;
-    auto previous = spdlog::default_logger();
-    auto capture = std::make_shared<spdlog::logger>(
-        "capture", std::make_shared<spdlog::sinks::ostream_sink_st>(log));
-    spdlog::set_default_logger(capture);
+    LogCapture capture(log);
     {
         auto connection = must_connect();
         connection->set_logging({.slow_after = std::chrono::milliseconds(50)});
@@ -213,7 +226,7 @@ TEST_F(PgExecuteTest, ASlowStatementLogsOneWarningWithItsNameAndDurationNeverIts
                             {"0.1", "param-value-never-logged"}));
         ASSERT_TRUE(query(*connection, "COMMIT"));
     }
-    spdlog::set_default_logger(previous);
+    capture.stop();
     const std::string text = log.str();
     EXPECT_NE(text.find("slow statement test_sleepy: "), std::string::npos) << text;
     EXPECT_NE(text.find(" ms (completed)"), std::string::npos) << text;
