@@ -70,8 +70,9 @@
 #   - a second server starts in memory mode (DATABASE_URL and the AWS_DB_* settings
 #     left out of its environment; it must report storage in-memory), with the same
 #     WORKERS and LOG_LEVEL, and is seeded with the same number of APIs in the same way;
-#   - wrk runs nginx's static JSON; then GET /apis/{id} on the PostgreSQL-mode server and
-#     right after on the memory-mode one, the same for GET /apis?limit=100 (the
+#   - wrk runs nginx's static JSON; then GET /apis/{id} four times, alternating the
+#     two servers as PostgreSQL mode, memory mode, memory mode, PostgreSQL mode, and
+#     the same for GET /apis?limit=100; each mode's row is the mean of its two runs (the
 #     memory-mode server is stopped after that); then GET /health and POST /apis on the
 #     PostgreSQL-mode server; then pgbench -S -M prepared and pgbench -n -M prepared -f
 #     bench/pg/insert_api.sql run with as many clients (-c) and threads (-j) as wrk has
@@ -535,7 +536,11 @@ start_server() {  # name [-u VARIABLE]... [VARIABLE=value]...
         shift 2
     done
     started=$(date +%s.%N)
-    env "${unset_args[@]}" "$@" "$server_bin" >"$tmp_dir/$name.out" 2>"$tmp_dir/$name.err" &
+    # A server with a database keeps local state (DATA_DIR); each gets a directory of its
+    # own, since two processes cannot share one. Memory mode stays volatile, as by default.
+    local data_dir=()
+    [[ " $* " != *" DATABASE_URL="* ]] || data_dir=("DATA_DIR=$tmp_dir/data-$name")
+    env "${unset_args[@]}" "$@" "${data_dir[@]}" "$server_bin" >"$tmp_dir/$name.out" 2>"$tmp_dir/$name.err" &
     started_pid=$!
     server_pids+=("$started_pid")
     server_names[$started_pid]=$name
@@ -738,6 +743,48 @@ run_wrk() {  # label script url [script arguments...]
         "non-2xx ${non2xx[$label]}, socket errors ${sockerr[$label]}, statuses ${statuses[$label]:-?}"
 }
 
+mean_of() {  # array-name label...: the mean of a field over runs, "?" when one has none
+    local -n field=$1
+    shift
+    local values=() label
+    for label in "$@"; do values+=("${field[$label]:-?}"); done
+    printf '%s\n' "${values[@]}" | awk '$1 == "?" || $1 == "" {bad = 1} {s += $1; n++}
+        END { if (bad || n == 0) print "?"; else printf "%.2f\n", s / n }'
+}
+
+sum_of() {  # array-name label...: the sum of a count over runs, "?" when one has none
+    local -n field=$1
+    shift
+    local label
+    for label in "$@"; do echo "${field[$label]:-?}"; done |
+        awk '$1 !~ /^[0-9]+$/ {bad = 1} {s += $1} END { if (bad) print "?"; else print s }'
+}
+
+# run_read_pair label script pg-url pg-argument memory-url memory-argument: the read on
+# the PostgreSQL-mode server ("label") and on the memory-mode one ("label (memory)"),
+# run A B B A; each row shows the mean of its two runs and the sum of their errors.
+run_read_pair() {
+    local label=$1 script=$2 pg_url=$3 pg_arg=$4 memory_url=$5 memory_arg=$6 row runs
+    local pg_args=() memory_args=()
+    [[ -z $pg_arg ]] || pg_args=("$pg_arg")
+    [[ -z $memory_arg ]] || memory_args=("$memory_arg")
+    run_wrk "$label [1]" "$script" "$pg_url" "${pg_args[@]}"
+    run_wrk "$label (memory) [1]" "$script" "$memory_url" "${memory_args[@]}"
+    run_wrk "$label (memory) [2]" "$script" "$memory_url" "${memory_args[@]}"
+    run_wrk "$label [2]" "$script" "$pg_url" "${pg_args[@]}"
+    for row in "$label" "$label (memory)"; do
+        runs=("$row [1]" "$row [2]")
+        labels+=("$row")
+        rps[$row]="$(mean_of rps "${runs[@]}" | awk '{ if ($1 == "?") print; else printf "%.0f", $1 }')"
+        p50[$row]="$(mean_of p50 "${runs[@]}")"
+        p99[$row]="$(mean_of p99 "${runs[@]}")"
+        non2xx[$row]="$(sum_of non2xx "${runs[@]}")"
+        sockerr[$row]="$(sum_of sockerr "${runs[@]}")"
+        statuses[$row]="${statuses[${runs[0]}]}; ${statuses[${runs[1]}]}"
+        echo "   $row, mean of two runs: ${rps[$row]} req/s (${rps[${runs[0]}]}, ${rps[${runs[1]}]})"
+    done
+}
+
 # With --postgres: pgbench with as many clients as wrk has connections, for as long.
 run_pgbench_ceiling() {  # label database [pgbench arguments...]
     local label=$1 database=$2 out log_prefix median tail
@@ -775,14 +822,14 @@ load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 # POST /apis runs last: it grows the store, and the reads are measured on the seed.
 if ((postgres)); then
     run_wrk "nginx static JSON" static.lua "$nginx_url"
-    # Each read runs on the PostgreSQL-mode server and then, right after, on the
-    # memory-mode one, so that the two numbers of a pair are taken under like conditions.
+    # Each read is a pair of PostgreSQL mode and memory mode, run in the order A B B A
+    # and averaged, so that neither mode always runs first (drift in the machine's state
+    # over the four runs cancels out instead of favouring one side).
     pg_checkpoint
-    run_wrk "GET /apis/{id}" get_by_id.lua "$server_url" "$ids_file"
-    run_wrk "GET /apis/{id} (memory)" get_by_id.lua "$memory_url" "$memory_ids_file"
+    run_read_pair "GET /apis/{id}" get_by_id.lua "$server_url" "$ids_file" \
+        "$memory_url" "$memory_ids_file"
     pg_checkpoint
-    run_wrk "GET /apis?limit=100" list.lua "$server_url"
-    run_wrk "GET /apis?limit=100 (memory)" list.lua "$memory_url"
+    run_read_pair "GET /apis?limit=100" list.lua "$server_url" "" "$memory_url" ""
     memory_report "after its runs" "$memory_pid" "memory-mode server"
     stop_server "$memory_pid"
     pg_checkpoint
