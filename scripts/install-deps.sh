@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libspdlog-dev libfmt-dev libpq-dev libcurl4-openssl-dev
+  libssl-dev libspdlog-dev libfmt-dev libpq-dev libcurl4-openssl-dev libsqlite3-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev curl postgresql-15 openssl)

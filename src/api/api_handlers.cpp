@@ -68,6 +68,7 @@ boost::asio::awaitable<Response> ApiHandlers::create(const Request& request) {
     if (!created) co_return store_error_response(created.error());
     Response response = api_response(201, **created);
     response.headers.emplace_back("Location", "/apis/" + (*created)->id);
+    mark_if_pending(response);
     co_return response;
 }
 
@@ -89,6 +90,12 @@ boost::asio::awaitable<Response> ApiHandlers::get(std::string ref) {
     co_return response;
 }
 
+void ApiHandlers::mark_if_pending(Response& response) const {
+    if (replication_pending_ && replication_pending_()) {
+        response.headers.emplace_back(std::string(kReplicationHeader), "pending");
+    }
+}
+
 void ApiHandlers::mark_if_stale(Response& response) const {
     if (!stale_since_) return;
     if (const auto since = stale_since_()) {
@@ -108,7 +115,9 @@ boost::asio::awaitable<Response> ApiHandlers::replace(const Request& request, st
     auto replaced = co_await repository_.replace(std::move(ref), std::move(spec).value(),
                                                  precondition_of(request));
     if (!replaced) co_return store_error_response(replaced.error());
-    co_return api_response(200, **replaced);
+    Response response = api_response(200, **replaced);
+    mark_if_pending(response);
+    co_return response;
 }
 
 boost::asio::awaitable<Response> ApiHandlers::patch(const Request& request, std::string ref) {
@@ -118,7 +127,9 @@ boost::asio::awaitable<Response> ApiHandlers::patch(const Request& request, std:
     auto patched = co_await repository_.patch(std::move(ref), std::move(body).value(),
                                               precondition_of(request));
     if (!patched) co_return store_error_response(patched.error());
-    co_return api_response(200, **patched);
+    Response response = api_response(200, **patched);
+    mark_if_pending(response);
+    co_return response;
 }
 
 boost::asio::awaitable<Response> ApiHandlers::remove(const Request& request, std::string ref) {
@@ -127,6 +138,7 @@ boost::asio::awaitable<Response> ApiHandlers::remove(const Request& request, std
     Response response;
     response.status = 204;
     response.content_type.clear();
+    mark_if_pending(response);
     co_return response;
 }
 

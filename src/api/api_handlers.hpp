@@ -21,10 +21,21 @@ using StaleSince = std::function<std::optional<domain::Millis>()>;
 // The response header that carries it on reads, as an RFC 3339 timestamp.
 inline constexpr std::string_view kStaleSinceHeader = "Stale-Since";
 
+// Whether this instance holds accepted writes that have not reached the primary yet
+// (the write journal is not empty).
+using ReplicationPending = std::function<bool()>;
+
+// The response header a write carries while it (or one accepted before it) waits in the
+// journal to be replayed into the primary.
+inline constexpr std::string_view kReplicationHeader = "Replication";
+
 class ApiHandlers {
   public:
-    explicit ApiHandlers(store::Repository& repository, StaleSince stale_since = {})
-        : repository_(repository), stale_since_(std::move(stale_since)) {}
+    explicit ApiHandlers(store::Repository& repository, StaleSince stale_since = {},
+                         ReplicationPending replication_pending = {})
+        : repository_(repository),
+          stale_since_(std::move(stale_since)),
+          replication_pending_(std::move(replication_pending)) {}
 
     boost::asio::awaitable<Response> create(const Request& request);
     boost::asio::awaitable<Response> list(boost::urls::params_view params);
@@ -35,9 +46,11 @@ class ApiHandlers {
 
   private:
     void mark_if_stale(Response& response) const;
+    void mark_if_pending(Response& response) const;
 
     store::Repository& repository_;
     StaleSince stale_since_;
+    ReplicationPending replication_pending_;
 };
 
 }  // namespace gateway::api

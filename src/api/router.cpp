@@ -15,7 +15,7 @@ namespace {
 
 // What a path names, and the methods it answers (its Allow header): HEAD wherever GET,
 // OPTIONS everywhere.
-enum class Resource { collection, api, health, live, ready, openapi };
+enum class Resource { collection, api, health, live, ready, openapi, journal_conflicts };
 
 std::string_view allowed_methods(Resource resource) {
     switch (resource) {
@@ -27,6 +27,7 @@ std::string_view allowed_methods(Resource resource) {
         case Resource::live:
         case Resource::ready:
         case Resource::openapi:
+        case Resource::journal_conflicts:
             break;
     }
     return "GET, HEAD, OPTIONS";
@@ -53,6 +54,9 @@ std::optional<Resource> resource_of(const boost::urls::segments_view& segments) 
         return std::nullopt;
     }
     if (depth == 1 && first == "openapi.json") return Resource::openapi;
+    if (depth == 2 && first == "journal" && second == "conflicts") {
+        return Resource::journal_conflicts;
+    }
     return std::nullopt;
 }
 
@@ -103,6 +107,10 @@ boost::asio::awaitable<Response> Router::route(const Request& request) {
     const auto segments = target->segments();  // percent-decoded
     const auto resource = resource_of(segments);
     if (!resource) co_return not_found_response();
+    const auto conflicts = *resource == Resource::journal_conflicts && journal_conflicts_
+                               ? journal_conflicts_()
+                               : std::nullopt;
+    if (*resource == Resource::journal_conflicts && !conflicts) co_return not_found_response();
     if (method == "OPTIONS") co_return options_response(allowed_methods(*resource));
 
     switch (*resource) {
@@ -126,6 +134,13 @@ boost::asio::awaitable<Response> Router::route(const Request& request) {
             break;
         case Resource::ready:
             if (method == "GET") co_return readiness_response(readiness_());
+            break;
+        case Resource::journal_conflicts:
+            if (method == "GET") {
+                Response response;
+                response.body = *conflicts;
+                co_return response;
+            }
             break;
         case Resource::openapi:
             if (method == "GET") {

@@ -2,6 +2,10 @@
 // 400, 404 and 405 answers for everything else. Pure: no sockets, so it is tested as a function.
 #pragma once
 
+#include <functional>
+#include <optional>
+#include <string>
+
 #include <boost/asio/awaitable.hpp>
 
 #include "api/api_handlers.hpp"
@@ -11,12 +15,18 @@
 
 namespace gateway::api {
 
+// GET /journal/conflicts: the body (a JSON document), or nullopt where there is no
+// journal (no database configured): then the path is a 404.
+using JournalConflicts = std::function<std::optional<std::string>()>;
+
 class Router {
   public:
-    Router(ApiHandlers& apis, DatabaseHealthCheck database_health, ReadinessCheck readiness)
+    Router(ApiHandlers& apis, DatabaseHealthCheck database_health, ReadinessCheck readiness,
+           JournalConflicts journal_conflicts = {})
         : apis_(apis),
           database_health_(std::move(database_health)),
-          readiness_(std::move(readiness)) {}
+          readiness_(std::move(readiness)),
+          journal_conflicts_(std::move(journal_conflicts)) {}
 
     boost::asio::awaitable<Response> route(const Request& request);
 
@@ -24,6 +34,7 @@ class Router {
     ApiHandlers& apis_;
     DatabaseHealthCheck database_health_;
     ReadinessCheck readiness_;
+    JournalConflicts journal_conflicts_;
 };
 
 }  // namespace gateway::api

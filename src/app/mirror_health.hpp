@@ -8,6 +8,8 @@
 #include "api/health.hpp"
 #include "db/circuit_breaker.hpp"
 #include "db/database_manager.hpp"
+#include "local/journal.hpp"
+#include "local/local_state.hpp"
 #include "store/memory_store.hpp"
 #include "store/mirror_status.hpp"
 #include "store/mirrored_store.hpp"
@@ -20,6 +22,8 @@ struct MirrorHealthSources {
     const store::MemoryStore& mirror;
     const store::MirrorStatus& status;
     const db::CircuitBreaker& breaker;
+    const local::LocalState* local_state;  // null without DATA_DIR
+    const local::Journal* journal;         // null without DATA_DIR
 };
 
 // Never waits on a database the breaker knows is gone: that answer is immediate.

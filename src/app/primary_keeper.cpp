@@ -39,6 +39,7 @@ PrimaryKeeper::PrimaryKeeper(db::DatabaseManager& database, store::MirroredStore
     : database_(database),
       store_(store),
       mirror_settings_(settings.mirror),
+      status_(status),
       listener_(mirror, status, breaker, listener_options(settings)),
       return_backoff_(backoff_options(settings.mirror)) {}
 
@@ -57,6 +58,7 @@ void PrimaryKeeper::adopt(const std::shared_ptr<const db::Primary>& primary) {
 asio::awaitable<bool> PrimaryKeeper::adopt_initial() {
     auto primary = database_.primary();
     if (!primary) co_return false;
+    status_.follow_database(primary->description);
     auto pool = primary->pool;
     if (auto failure = co_await listener_.load_once(std::move(pool))) {
         spdlog::warn("mirror: the first load failed ({}); retrying in the background",
@@ -68,25 +70,10 @@ asio::awaitable<bool> PrimaryKeeper::adopt_initial() {
 }
 
 asio::awaitable<void> PrimaryKeeper::find_primary() {
-    if (store_.fallback_took_writes()) {
-        if (!said_fallback_written_) {
-            spdlog::warn(
-                "database: the in-memory fallback has accepted writes; not switching to a "
-                "returning primary by itself, since those writes would be left behind (SIGHUP "
-                "switches all the same)");
-            said_fallback_written_ = true;
-        }
-        co_await pause(mirror_settings_.max_probe_interval);
-        co_return;
-    }
     // The sources were just tried (at start, or by the last round): back off first.
     co_await pause(return_backoff_.schedule_probe());
     const auto executor = co_await asio::this_coro::executor;
-    if (!co_await database_.reinitialize(executor)) co_return;
-    if (!store_.close_fallback()) {
-        // A write reached the fallback while the sources were being tried: stay.
-        declined_ = database_.primary();
-    }
+    co_await database_.reinitialize(executor);
 }
 
 asio::awaitable<void> PrimaryKeeper::run() {
@@ -97,19 +84,20 @@ asio::awaitable<void> PrimaryKeeper::run() {
             co_await find_primary();
             continue;
         }
-        if (!adopted_ && primary == declined_) {
-            co_await find_primary();  // says why once, then waits for a SIGHUP
-            continue;
-        }
-        if (!adopted_ && !store_.close_fallback()) {
-            // Only a SIGHUP installs a primary while the fallback holds writes: the
-            // operator asked for the switch.
-            spdlog::warn(
-                "database: switching to the primary on SIGHUP; writes the in-memory fallback "
-                "accepted stay in the mirror only until it loads the primary's APIs");
-            store_.force_close_fallback();
-        }
         if (adopted_ != primary) resume = false;  // a new database: load everything
+        if (!adopted_ && snapshot_place_) {
+            // The first primary after a start from the snapshot: catch up from its place
+            // when it is the database the snapshot was taken of.
+            if (snapshot_place_->database == primary->description &&
+                snapshot_place_->position != 0) {
+                listener_.resume_from(snapshot_place_->position);
+                resume = true;
+                spdlog::info(
+                    "mirror: catching up from the local snapshot's place in the change feed");
+            }
+            snapshot_place_.reset();
+        }
+        status_.follow_database(primary->description);
         // Named before the co_await: g++ 12 destroys a capturing lambda that is a
         // temporary of a co_await expression twice (see db/blocking_work.hpp).
         std::function<bool()> keep_going = [this, primary] {

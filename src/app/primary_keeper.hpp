@@ -2,12 +2,13 @@
 // configured: adopts the primary in use (loading the mirror from it first), keeps the
 // mirror following its change feed, notices a SIGHUP that swapped the primary, and,
 // after a start on the in-memory fallback because no source passed, keeps trying the
-// configured sources with backoff and switches to the first that passes, as long as the
-// fallback has taken no write.
+// configured sources with backoff and switches to the first that passes; writes the
+// fallback journaled meanwhile are replayed into it (see JournalReplayer).
 #pragma once
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -30,6 +31,16 @@ class PrimaryKeeper {
     // request sees an empty mirror. False when the load failed (run() retries it).
     boost::asio::awaitable<bool> adopt_initial();
 
+    // After a start from the local snapshot: when the primary it was taken of returns,
+    // the mirror catches up from the snapshot's place in the change feed instead of
+    // loading everything.
+    void resume_from_snapshot(store::MirrorStatus::FeedPlace place) {
+        snapshot_place_ = std::move(place);
+    }
+
+    // The mirror loads everything from the primary at its next sync.
+    void reload_mirror() { listener_.reload_everything(); }
+
     // Runs until stop(); every wait in it is bounded, so it ends soon after.
     boost::asio::awaitable<void> run();
     void stop() { stopping_.store(true); }
@@ -42,13 +53,13 @@ class PrimaryKeeper {
     db::DatabaseManager& database_;
     store::MirroredStore& store_;
     const config::MirrorSettings mirror_settings_;
+    store::MirrorStatus& status_;
     store::FeedListener listener_;
+    std::optional<store::MirrorStatus::FeedPlace> snapshot_place_;
     // Touched only by this keeper's coroutine.
     std::shared_ptr<const db::Primary> adopted_;
-    std::shared_ptr<const db::Primary> declined_;  // found while the fallback took a write
     // Backs off the return attempts after a start on the fallback.
     db::CircuitBreaker return_backoff_;
-    bool said_fallback_written_ = false;
     std::atomic<bool> stopping_{false};
 };
 

@@ -18,12 +18,18 @@
 #include "api/router.hpp"
 #include "app/database_startup.hpp"
 #include "app/health_details.hpp"
+#include "app/journal_replayer.hpp"
+#include "app/journal_report.hpp"
 #include "app/logging.hpp"
 #include "app/mirror_health.hpp"
 #include "app/primary_keeper.hpp"
 #include "db/database_manager.hpp"
+#include "domain/timestamps.hpp"
 #include "http/io_pool.hpp"
 #include "http/server.hpp"
+#include "local/durable_repository.hpp"
+#include "local/journal.hpp"
+#include "local/local_state.hpp"
 #include "store/memory_store.hpp"
 #include "store/mirrored_store.hpp"
 
@@ -92,12 +98,42 @@ void on_hangup(asio::signal_set& hangups, db::DatabaseManager& database) {
     });
 }
 
+// Opens DATA_DIR when local state is in use; null when it is not. Throws
+// local::LocalStateError.
+std::unique_ptr<local::LocalState> open_local_state(const config::LocalSettings& settings,
+                                                    bool database_configured) {
+    const auto directory = settings.directory(database_configured);
+    if (!directory) return nullptr;
+    return std::make_unique<local::LocalState>(*directory);
+}
+
+// Puts the snapshot's APIs into the store, as they were when it was written.
+void load_snapshot(store::MemoryStore& memory, local::Snapshot& snapshot) {
+    for (auto& api : snapshot.apis) memory.apply_current(std::move(api));
+    snapshot.apis.clear();
+    snapshot.apis.shrink_to_fit();
+}
+
 }  // namespace
 
 int serve(const config::Settings& settings, std::vector<config::DatabaseSource> sources,
           config::EnvMap environment) {
     const unsigned workers = worker_count(settings.server);
     const bool database_configured = !sources.empty();
+    std::unique_ptr<local::LocalState> local_state;
+    local::Snapshot snapshot;
+    std::vector<domain::JournalEntry> journal_entries;
+    try {
+        local_state = open_local_state(settings.local, database_configured);
+        if (local_state) {
+            snapshot = local_state->read_snapshot();
+            journal_entries = local_state->read_journal();
+        }
+    } catch (const std::exception& error) {
+        spdlog::critical("cannot start: {}", error.what());
+        flush_logs();
+        return 1;
+    }
     auto database =
         make_database_manager(settings.database, std::move(sources), std::move(environment));
     bool using_primary = false;
@@ -115,25 +151,95 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
     store::MemoryStore memory;
     store::MirrorStatus mirror_status;
     auto breaker = std::make_shared<db::CircuitBreaker>(breaker_options(settings.mirror));
+    std::unique_ptr<local::Journal> journal;
     std::unique_ptr<store::MirroredStore> mirrored;
     std::unique_ptr<PrimaryKeeper> keeper;
+    std::unique_ptr<JournalReplayer> replayer;
+    std::unique_ptr<local::DurableRepository> durable;
     store::Repository* repository = &memory;
+    // Serving the snapshot: the primary was unreachable at start, and the last run left
+    // one. Reads answer what it holds, marked stale since it was last in sync.
+    const bool from_snapshot =
+        local_state && database_configured && !using_primary && snapshot.present;
+    if (local_state) {
+        const auto primary = database.primary();
+        if (from_snapshot || !database_configured ||
+            (primary && snapshot.mark.database == primary->description)) {
+            // With the same primary in use, the full load below only writes what changed.
+            load_snapshot(memory, snapshot);
+            if (database_configured) {
+                mirror_status.restore({snapshot.mark.database, snapshot.mark.feed_position},
+                                      snapshot.mark.synced_at);
+            }
+        } else if (using_primary) {
+            local_state->reset_snapshot();  // of another database: the full load replaces it
+        }
+        memory.set_change_sink(local_state.get());
+        if (database_configured) {
+            local_state->start([&mirror_status] {
+                auto place = mirror_status.feed_place();
+                return local::SnapshotMark{std::move(place.database), place.position,
+                                           mirror_status.last_synced()};
+            });
+        } else {
+            local_state->start([] { return local::SnapshotMark{}; });
+        }
+    }
+    // Stops the snapshot writer before what its mark reads (mirror_status) goes away.
+    struct LocalStateStop {
+        local::LocalState* state;
+        ~LocalStateStop() {
+            if (state != nullptr) state->stop();
+        }
+    } local_state_stop{local_state.get()};
+    if (local_state && !database_configured) {
+        spdlog::info("storage: in memory, kept in {} ({} API(s) loaded)",
+                     local_state->directory().string(), memory.size());
+    }
+    if (from_snapshot) {
+        spdlog::warn(
+            "storage: serving {} API(s) from the local snapshot in {} (in sync with the primary "
+            "at {}) until the primary returns",
+            memory.size(), local_state->directory().string(),
+            snapshot.mark.synced_at != 0 ? domain::format_timestamp(snapshot.mark.synced_at)
+                                         : std::string("an unknown time"));
+    }
     if (database_configured) {
+        // With a database configured there is always local state (DATA_DIR or its default).
+        journal = std::make_unique<local::Journal>(*local_state, std::move(journal_entries));
+        if (journal->depth() > 0 || journal->conflict_count() > 0) {
+            spdlog::warn(
+                "journal: {} write(s) wait to be replayed into the primary, {} conflict(s) "
+                "are kept for review",
+                journal->depth(), journal->conflict_count());
+        }
         mirrored = std::make_unique<store::MirroredStore>(
             memory, breaker, [&database] { return database.primary(); }, settings.database,
             using_primary ? store::MirroredStore::Start::on_primary
-                          : store::MirroredStore::Start::on_fallback);
+                          : store::MirroredStore::Start::on_fallback,
+            *journal, settings.local.fallback_writes == config::FallbackWrites::journal);
         keeper = std::make_unique<PrimaryKeeper>(database, *mirrored, memory, mirror_status,
                                                  *breaker, settings);
+        replayer = std::make_unique<JournalReplayer>(
+            *journal, *mirrored, database, *breaker, settings.database.statement_timeout,
+            [keeper = keeper.get()] { keeper->reload_mirror(); });
+        if (from_snapshot) {
+            keeper->resume_from_snapshot({snapshot.mark.database, snapshot.mark.feed_position});
+        }
         if (using_primary) load_mirror_before_serving(*keeper);
         repository = mirrored.get();
+    } else if (local_state) {
+        durable = std::make_unique<local::DurableRepository>(memory, *local_state);
+        repository = durable.get();
     }
-    api::ApiHandlers handlers(*repository,
-                              [&mirror_status] { return mirror_status.stale_since(); });
+    api::ApiHandlers handlers(
+        *repository, [&mirror_status] { return mirror_status.stale_since(); },
+        [&journal] { return journal && journal->depth() > 0; });
     api::DatabaseHealthCheck health_check;
     if (database_configured) {
         health_check = [&] {
-            return mirror_health({database, *mirrored, memory, mirror_status, *breaker});
+            return mirror_health({database, *mirrored, memory, mirror_status, *breaker,
+                                  local_state.get(), journal.get()});
         };
     } else {
         health_check = [&database] { return database_health(database); };
@@ -146,9 +252,13 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
         return listening.load() && (!mirrored || mirrored->serves_reads());
     };
     const http::Server* ready_server = nullptr;  // set below, before any request arrives
-    api::Router router(handlers, health_check, [&ready_server, storage_loaded] {
-        return readiness(ready_server, storage_loaded());
-    });
+    api::Router router(
+        handlers, health_check,
+        [&ready_server, storage_loaded] { return readiness(ready_server, storage_loaded()); },
+        [&journal]() -> std::optional<std::string> {
+            if (!journal) return std::nullopt;
+            return journal_conflicts_json(*journal);
+        });
 
     http::IoPool pool(workers);
     http::Server server(
@@ -171,10 +281,12 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
     auto& io = pool.at(0);
     asio::signal_set stops(io, SIGINT, SIGTERM);
     if (keeper) asio::co_spawn(pool.at(0), keeper->run(), asio::detached);
+    if (replayer) asio::co_spawn(pool.at(0), replayer->run(), asio::detached);
     stops.async_wait([&](const boost::system::error_code& ec, int signal_number) {
         if (ec) return;
         spdlog::info("received signal {}: shutting down", signal_number);
         if (keeper) keeper->stop();
+        if (replayer) replayer->stop();
         server.begin_shutdown();
         asio::co_spawn(io, drain_then_stop(server, pool, settings.server.shutdown_timeout),
                        asio::detached);
@@ -195,6 +307,7 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
     server.flush_access_logs();
 
     database.shutdown();
+    if (local_state) local_state->stop();  // writes what the mirror changed last, now
     spdlog::info("stopped");
     flush_logs();
     return 0;

@@ -138,10 +138,35 @@ MirrorSettings read_mirror(const EnvMap& env) {
     return mirror;
 }
 
+LocalSettings read_local(const EnvMap& env) {
+    LocalSettings local;
+    if (const auto directory = lookup(env, "DATA_DIR")) {
+        local.data_dir = std::string(*directory);
+    }
+    if (const auto policy = lookup(env, "FALLBACK_WRITES")) {
+        if (iequals(*policy, "journal")) {
+            local.fallback_writes = FallbackWrites::journal;
+        } else if (iequals(*policy, "reject")) {
+            local.fallback_writes = FallbackWrites::reject;
+        } else {
+            throw ConfigError("FALLBACK_WRITES", "expected journal or reject");
+        }
+    }
+    // The XDG base directory specification's place for state that should persist.
+    if (const auto state_home = lookup(env, "XDG_STATE_HOME");
+        state_home && state_home->starts_with('/')) {
+        local.default_data_dir = std::string(*state_home) + "/gateway-api";
+    } else if (const auto home = lookup(env, "HOME"); home && home->starts_with('/')) {
+        local.default_data_dir = std::string(*home) + "/.local/state/gateway-api";
+    }
+    return local;
+}
+
 }  // namespace
 
 Settings parse_settings(const EnvMap& env) {
-    return Settings{read_server(env), read_log(env), read_database(env), read_mirror(env)};
+    return Settings{read_server(env), read_log(env), read_database(env), read_mirror(env),
+                    read_local(env)};
 }
 
 EnvMap current_environment() {

@@ -87,11 +87,37 @@ struct MirrorSettings {
     std::chrono::milliseconds max_probe_interval{2000};  // DB_PROBE_MAX_INTERVAL (seconds)
 };
 
+// What a write gets while a configured primary cannot be reached.
+enum class FallbackWrites {
+    journal,  // decided against the mirror, kept in the local journal, replayed later
+    reject,   // 503 with Retry-After
+};
+
+// The durable local state (a SQLite database in a directory of its own).
+struct LocalSettings {
+    FallbackWrites fallback_writes = FallbackWrites::journal;  // FALLBACK_WRITES
+    // DATA_DIR as set; empty when unset.
+    std::string data_dir;
+    // Where it lives when DATA_DIR is unset and a database is configured:
+    // $XDG_STATE_HOME/gateway-api, else $HOME/.local/state/gateway-api, else
+    // /var/lib/gateway-api.
+    std::string default_data_dir = "/var/lib/gateway-api";
+
+    // The directory in use: DATA_DIR when set; with a database configured, the default;
+    // without one, none (memory mode stays volatile unless DATA_DIR asks otherwise).
+    std::optional<std::string> directory(bool database_configured) const {
+        if (!data_dir.empty()) return data_dir;
+        if (database_configured) return default_data_dir;
+        return std::nullopt;
+    }
+};
+
 struct Settings {
     ServerSettings server;
     LogSettings log;
     DatabaseSettings database;
     MirrorSettings mirror;
+    LocalSettings local;
 };
 
 // Reads every setting the service knows. Unset variables take their defaults; a set

@@ -51,7 +51,7 @@ boost::asio::awaitable<bool> DatabaseManager::initialize(boost::asio::any_io_exe
         }
         spdlog::warn(
             "database: no configured source is reachable; FALLING BACK to in-memory "
-            "storage (data will not survive a restart)");
+            "storage");
         co_return false;
     }
     install(std::move(chosen));

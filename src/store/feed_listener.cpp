@@ -148,7 +148,9 @@ asio::awaitable<void> FeedListener::follow(std::shared_ptr<db::ConnectionPool> p
 
 asio::awaitable<std::optional<db::DbError>> FeedListener::sync(
     db::PgConnection& connection, const std::function<void()>& on_loaded) {
-    if (!position_) co_return co_await load_everything(connection, on_loaded);
+    if (!position_ || reload_requested_.exchange(false)) {
+        co_return co_await load_everything(connection, on_loaded);
+    }
     auto batch = co_await read_changes(connection, *position_,
                                        std::min(options_.statement_timeout, kFeedReadCap));
     if (!batch) co_return batch.error();
@@ -161,8 +163,13 @@ asio::awaitable<std::optional<db::DbError>> FeedListener::sync(
     if (auto failure = co_await apply(connection, *batch)) co_return failure;
     const bool was_following = status_.following();
     position_ = batch->next;
+    status_.mark_position(*position_);
     status_.mark_synced(domain::now_millis());
-    if (!was_following) spdlog::info("mirror: following the change feed again; caught up");
+    if (!was_following) {
+        spdlog::info("mirror: following the change feed again; caught up");
+        // A resume (from a snapshot, say) holds the primary's state from here on.
+        if (on_loaded) on_loaded();
+    }
     co_return std::nullopt;
 }
 
@@ -176,6 +183,7 @@ asio::awaitable<std::optional<db::DbError>> FeedListener::load_everything(
     mirror_.load(std::move(snapshot->apis), generation);
     release_freed_memory();
     position_ = snapshot->position;
+    status_.mark_position(*position_);
     status_.count_full_load();
     status_.mark_synced(domain::now_millis());
     spdlog::info(

@@ -6,6 +6,7 @@
 // Its reconnects are the circuit breaker's probes.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -40,12 +41,20 @@ class FeedListener {
 
     // Follows the database of `pool` until keep_going() is false (checked between steps;
     // each step is bounded). The first sync loads everything; `on_loaded` runs after
-    // every full load, on this coroutine's executor.
+    // every full load and every catch-up after a gap, on this coroutine's executor.
     // With `resume`, continues from the position of the last load or sync (the same
     // database); otherwise starts by loading everything.
     boost::asio::awaitable<void> follow(std::shared_ptr<db::ConnectionPool> pool,
                                         std::function<bool()> keep_going,
                                         std::function<void()> on_loaded, bool resume);
+
+    // The next follow() with `resume` continues from `position` (of a snapshot taken of
+    // the same database) instead of loading everything.
+    void resume_from(FeedPosition position) { position_ = position; }
+
+    // The next sync loads everything: what the mirror holds was shown to differ from the
+    // primary (a journal entry that conflicted). May be called from any thread.
+    void reload_everything() { reload_requested_.store(true); }
 
     // Loads everything once over a session of its own, for a start that must not serve
     // before the mirror holds the primary's APIs.
@@ -68,6 +77,7 @@ class FeedListener {
     db::CircuitBreaker& breaker_;
     const Options options_;
     std::optional<FeedPosition> position_;  // none: the next sync loads everything
+    std::atomic<bool> reload_requested_{false};
     std::minstd_rand random_;
 };
 

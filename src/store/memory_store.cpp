@@ -117,6 +117,7 @@ StoreResult<ApiPtr> MemoryStore::create_now(ApiSpec spec) {
     }
     by_id_.insert(published->api.id, published);
     by_order_.insert(published);
+    if (sink_ != nullptr) sink_->stored(public_view(published));
     return public_view(published);
 }
 
@@ -186,6 +187,13 @@ StoreResult<ApiPtr> MemoryStore::patch_now(std::string_view ref,
 
 StoreResult<Done> MemoryStore::remove_now(std::string_view ref,
                                           const domain::Precondition& precondition) {
+    auto removed = remove_returning_now(ref, precondition);
+    if (!removed) return domain::unexpected(std::move(removed).error());
+    return Done{};
+}
+
+StoreResult<ApiPtr> MemoryStore::remove_returning_now(std::string_view ref,
+                                                      const domain::Precondition& precondition) {
     removes_.fetch_add(1, std::memory_order_relaxed);
     std::unique_lock lock(mutex_);
     StoredPtr current = lookup_locked(ref);
@@ -196,7 +204,7 @@ StoreResult<Done> MemoryStore::remove_now(std::string_view ref,
     }
     unindex_locked(*current);
     ++generation_;
-    return Done{};
+    return public_view(current);
 }
 
 MemoryStoreStats MemoryStore::stats() const {
@@ -214,6 +222,9 @@ MemoryStoreStats MemoryStore::stats() const {
 
 void MemoryStore::clear() {
     std::unique_lock lock(mutex_);
+    if (sink_ != nullptr) {
+        for (const auto& stored : by_order_) sink_->removed(stored->api.id);
+    }
     // The indexes view strings owned by the records: drop them before the records.
     by_id_.clear();
     by_name_.clear();
@@ -275,6 +286,7 @@ void MemoryStore::index_locked(const StoredPtr& stored) {
     by_id_.insert(api.id, stored);
     by_name_.insert(stored->name_key, stored.get());
     by_base_path_.insert(api.spec.base_path, stored.get());
+    if (sink_ != nullptr) sink_->stored(public_view(stored));
 }
 
 void MemoryStore::unindex_locked(const Stored& stored) {
@@ -282,6 +294,7 @@ void MemoryStore::unindex_locked(const Stored& stored) {
     by_name_.erase(stored.name_key);
     by_base_path_.erase(api.spec.base_path);
     by_order_.erase(OrderKey{api.created_at, api.id});
+    if (sink_ != nullptr) sink_->removed(api.id);
     // The last share the indexes hold goes last, and lives until the keys viewing into
     // the record are no longer needed.
     const StoredPtr owner = by_id_.take(api.id);

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/mirror_change_sink.hpp"
 #include "store/ordered_blocks.hpp"
 #include "store/repository.hpp"
 #include "store/sharded_index.hpp"
@@ -60,9 +61,17 @@ class MemoryStore final : public Repository {
                                           const boost::json::object& merge_patch,
                                           const domain::Precondition& precondition);
     StoreResult<Done> remove_now(std::string_view ref, const domain::Precondition& precondition);
+    // remove_now(), answering with the record removed.
+    StoreResult<domain::ApiPtr> remove_returning_now(std::string_view ref,
+                                                     const domain::Precondition& precondition);
 
     MemoryStoreStats stats() const;
     void clear();
+
+    // Every later change to the contents is reported to `sink` (null: none), in order.
+    // Set before the store is shared between threads; the sink must outlive the store's
+    // use.
+    void set_change_sink(MirrorChangeSink* sink) { sink_ = sink; }
 
     // --- the mirror's side: what the primary holds, applied with its own ids,
     // revisions and timestamps. A record is never replaced by an older revision, and an
@@ -80,8 +89,9 @@ class MemoryStore final : public Repository {
     // Counts every change made to the mirror; a full load passes the count it read
     // before its snapshot, so that changes applied meanwhile survive it.
     std::uint64_t generation() const;
-    // Replaces the contents with a full load of the primary: records it lacks are
-    // dropped unless they were applied after `since_generation` (newer than the load).
+    // Replaces the contents with a full load of the primary: records it lacks, or holds
+    // at another revision, give way unless they were applied after `since_generation`
+    // (newer than the load).
     void load(std::vector<domain::ApiPtr> apis, std::uint64_t since_generation);
     std::size_t size() const;
 
@@ -131,6 +141,7 @@ class MemoryStore final : public Repository {
     // bring the API back. Kept a while, then forgotten (see memory_store_mirror.cpp).
     std::unordered_map<std::string, std::chrono::steady_clock::time_point> removed_;
     std::size_t removed_sweep_at_ = 4096;
+    MirrorChangeSink* sink_ = nullptr;
 
     mutable std::atomic<std::uint64_t> creates_{0}, finds_{0}, lists_{0}, replaces_{0}, patches_{0},
         removes_{0};

@@ -17,6 +17,11 @@ constexpr auto kRemovedMemory = std::chrono::minutes(10);
 // Forgetting old ids walks the whole table: only when it has grown this much.
 constexpr std::size_t kRemovedSweepAt = 4096;
 
+bool same_record(const domain::Api& held, const domain::Api& loaded) {
+    return held.revision == loaded.revision && held.updated_at == loaded.updated_at &&
+           held.created_at == loaded.created_at && held.spec == loaded.spec;
+}
+
 }  // namespace
 
 bool MemoryStore::apply_current(domain::Api api) {
@@ -92,7 +97,17 @@ void MemoryStore::load(std::vector<domain::ApiPtr> apis, std::uint64_t since_gen
         }
     }
     for (const auto& stored : gone) unindex_locked(*stored);
-    for (const auto& stored : incoming) apply_locked(stored);
+    for (const auto& stored : incoming) {
+        // The load is what the primary holds: a record that was here before it began and
+        // differs (a journaled change the primary refused, a snapshot of other history)
+        // gives way, whatever its revision.
+        const auto* existing = by_id_.find(stored->api.id);
+        if (existing != nullptr && (*existing)->generation <= since_generation &&
+            !same_record((*existing)->api, stored->api)) {
+            unindex_locked(**existing);
+        }
+        apply_locked(stored);
+    }
     ++generation_;
 }
 

@@ -2,16 +2,29 @@
 
 #include <boost/asio/this_coro.hpp>
 
+#include "domain/timestamps.hpp"
+
 namespace gateway::store {
 
 namespace asio = boost::asio;
 
 namespace {
 
-StoreError switching() {
+StoreError no_primary() {
     return StoreError{StoreErrc::unavailable,
-                      "Database unavailable: switching to the primary database; try again "
-                      "shortly",
+                      "Database unavailable: no primary database is reachable; the change was "
+                      "not applied",
+                      {},
+                      std::chrono::seconds(1)};
+}
+
+StoreError not_stored_locally() {
+    // The change is in the mirror and queued for the disk, which keeps being retried:
+    // whether it survives a restart is not known.
+    return StoreError{StoreErrc::unavailable,
+                      "Local storage unavailable: the change was accepted but could not be "
+                      "written to the data directory yet, so whether it will be kept is "
+                      "unknown; read the API before trying again",
                       {},
                       std::chrono::seconds(1)};
 }
@@ -20,12 +33,14 @@ StoreError switching() {
 
 MirroredStore::MirroredStore(MemoryStore& mirror, std::shared_ptr<db::CircuitBreaker> breaker,
                              CurrentPrimary current_primary, config::DatabaseSettings settings,
-                             Start start)
+                             Start start, WriteJournal& journal, bool journal_writes)
     : mirror_(mirror),
       breaker_(std::move(breaker)),
       current_primary_(std::move(current_primary)),
       settings_(settings),
-      fallback_(start == Start::on_primary ? closed : open_untouched) {}
+      started_on_fallback_(start == Start::on_fallback),
+      journal_(journal),
+      journal_writes_(journal_writes) {}
 
 std::shared_ptr<const MirroredStore::Writer> MirroredStore::writer() const {
     if (!adopted()) return nullptr;
@@ -41,33 +56,56 @@ std::shared_ptr<const MirroredStore::Writer> MirroredStore::writer() const {
     return writer_;
 }
 
-bool MirroredStore::close_fallback() {
-    int expected = open_untouched;
-    return fallback_.compare_exchange_strong(expected, closed) || expected == closed;
-}
-
-bool MirroredStore::fallback_took_writes() const {
-    return fallback_.load() == open_written;
-}
-
-bool MirroredStore::enter_fallback_write() {
-    int state = fallback_.load();
-    while (state == open_untouched) {
-        if (fallback_.compare_exchange_weak(state, open_written)) return true;
+std::optional<StoreError> MirroredStore::primary_unavailable(const Writer* target) const {
+    if (target == nullptr) return no_primary();
+    if (const auto wait = breaker_->refusal()) {
+        const auto reason = breaker_->state().reason;
+        return StoreError{StoreErrc::unavailable,
+                          "Database unavailable: the primary database cannot be reached" +
+                              (reason.empty() ? std::string() : " (" + reason + ")") +
+                              "; the change was not applied",
+                          {},
+                          *wait};
     }
-    return state == open_written;
+    // Writes accepted earlier still wait to be replayed: this one goes after them.
+    if (journal_.depth() > 0) return no_primary();
+    return std::nullopt;
 }
 
-std::optional<StoreError> MirroredStore::refusal() const {
-    const auto wait = breaker_->refusal();
-    if (!wait) return std::nullopt;
-    const auto reason = breaker_->state().reason;
-    return StoreError{StoreErrc::unavailable,
-                      "Database unavailable: the primary database cannot be reached" +
-                          (reason.empty() ? std::string() : " (" + reason + ")") +
-                          "; the change was not applied",
-                      {},
-                      *wait};
+asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::journaled(domain::JournalOp op,
+                                                                      std::string_view ref,
+                                                                      StoreError why,
+                                                                      MirrorChange change) {
+    if (!journal_writes_) co_return domain::unexpected(std::move(why));
+    std::uint64_t ticket = 0;
+    StoreResult<domain::ApiPtr> result = domain::unexpected(no_primary());
+    {
+        std::lock_guard order(journal_.order());
+        // Writing what is already there changes nothing, and nothing is journaled.
+        const auto before = ref.empty()
+                                ? StoreResult<domain::ApiPtr>(domain::unexpected(no_primary()))
+                                : mirror_.find_now(ref);
+        result = change();
+        if (!result) co_return result;
+        const domain::Api& api = **result;
+        if (op == domain::JournalOp::update && before && (*before)->id == api.id &&
+            (*before)->revision == api.revision) {
+            co_return result;
+        }
+        domain::JournalEntry entry;
+        entry.op = op;
+        entry.api_id = api.id;
+        entry.accepted_at = domain::now_millis();
+        if (op != domain::JournalOp::create) {
+            // The mirror made the change on the revision before the one it gave (a
+            // remove answers with the record it removed).
+            entry.base_revision = op == domain::JournalOp::remove ? api.revision : api.revision - 1;
+        }
+        if (op != domain::JournalOp::remove) entry.result = api;
+        ticket = journal_.append(std::move(entry));
+    }
+    if (!co_await journal_.written(ticket)) co_return domain::unexpected(not_stored_locally());
+    co_return result;
 }
 
 // --- reads: always the mirror
@@ -80,16 +118,21 @@ asio::awaitable<StoreResult<ApiPage>> MirroredStore::list(ListQuery query) {
     co_return mirror_.list_now(query);
 }
 
-// --- writes: the primary, then the mirror; or the fallback
+// --- writes: the primary, then the mirror; or the journal
 
 asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::create(domain::ApiSpec spec) {
     const auto target = writer();
-    if (!target) {
-        if (!enter_fallback_write()) co_return domain::unexpected(switching());
-        co_return mirror_.create_now(std::move(spec));
+    if (auto why = primary_unavailable(target.get())) {
+        MirrorChange change = [&] { return mirror_.create_now(std::move(spec)); };
+        co_return co_await journaled(domain::JournalOp::create, {}, std::move(*why),
+                                     std::move(change));
     }
-    if (auto refused = refusal()) co_return domain::unexpected(std::move(*refused));
-    auto created = co_await target->store->create(std::move(spec));
+    auto created = co_await target->store->create(spec);
+    if (!created && created.error().unreached && journal_writes_) {
+        MirrorChange change = [&] { return mirror_.create_now(std::move(spec)); };
+        co_return co_await journaled(domain::JournalOp::create, {}, std::move(created).error(),
+                                     std::move(change));
+    }
     if (created) {
         mirror_.apply_current(**created);
         target->notifier->changed(co_await asio::this_coro::executor);
@@ -100,13 +143,21 @@ asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::create(domain::ApiSp
 asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::replace(
     std::string ref, domain::ApiSpec spec, domain::Precondition precondition) {
     const auto target = writer();
-    if (!target) {
-        if (!enter_fallback_write()) co_return domain::unexpected(switching());
-        co_return mirror_.replace_now(ref, std::move(spec), precondition);
+    if (auto why = primary_unavailable(target.get())) {
+        MirrorChange change = [&] {
+            return mirror_.replace_now(ref, std::move(spec), precondition);
+        };
+        co_return co_await journaled(domain::JournalOp::update, ref, std::move(*why),
+                                     std::move(change));
     }
-    if (auto refused = refusal()) co_return domain::unexpected(std::move(*refused));
-    auto replaced =
-        co_await target->store->replace(std::move(ref), std::move(spec), std::move(precondition));
+    auto replaced = co_await target->store->replace(ref, spec, precondition);
+    if (!replaced && replaced.error().unreached && journal_writes_) {
+        MirrorChange change = [&] {
+            return mirror_.replace_now(ref, std::move(spec), precondition);
+        };
+        co_return co_await journaled(domain::JournalOp::update, ref, std::move(replaced).error(),
+                                     std::move(change));
+    }
     if (replaced && mirror_.apply_current(**replaced)) {
         target->notifier->changed(co_await asio::this_coro::executor);
     }
@@ -116,13 +167,17 @@ asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::replace(
 asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::patch(
     std::string ref, boost::json::object merge_patch, domain::Precondition precondition) {
     const auto target = writer();
-    if (!target) {
-        if (!enter_fallback_write()) co_return domain::unexpected(switching());
-        co_return mirror_.patch_now(ref, merge_patch, precondition);
+    if (auto why = primary_unavailable(target.get())) {
+        MirrorChange change = [&] { return mirror_.patch_now(ref, merge_patch, precondition); };
+        co_return co_await journaled(domain::JournalOp::update, ref, std::move(*why),
+                                     std::move(change));
     }
-    if (auto refused = refusal()) co_return domain::unexpected(std::move(*refused));
-    auto patched = co_await target->store->patch(std::move(ref), std::move(merge_patch),
-                                                 std::move(precondition));
+    auto patched = co_await target->store->patch(ref, merge_patch, precondition);
+    if (!patched && patched.error().unreached && journal_writes_) {
+        MirrorChange change = [&] { return mirror_.patch_now(ref, merge_patch, precondition); };
+        co_return co_await journaled(domain::JournalOp::update, ref, std::move(patched).error(),
+                                     std::move(change));
+    }
     if (patched && mirror_.apply_current(**patched)) {
         target->notifier->changed(co_await asio::this_coro::executor);
     }
@@ -132,13 +187,21 @@ asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::patch(
 asio::awaitable<StoreResult<Done>> MirroredStore::remove(std::string ref,
                                                          domain::Precondition precondition) {
     const auto target = writer();
-    if (!target) {
-        if (!enter_fallback_write()) co_return domain::unexpected(switching());
-        co_return mirror_.remove_now(ref, precondition);
+    if (auto why = primary_unavailable(target.get())) {
+        MirrorChange change = [&] { return mirror_.remove_returning_now(ref, precondition); };
+        auto removed =
+            co_await journaled(domain::JournalOp::remove, ref, std::move(*why), std::move(change));
+        if (!removed) co_return domain::unexpected(std::move(removed).error());
+        co_return Done{};
     }
-    if (auto refused = refusal()) co_return domain::unexpected(std::move(*refused));
-    auto removed =
-        co_await target->store->remove_returning_id(std::move(ref), std::move(precondition));
+    auto removed = co_await target->store->remove_returning_id(ref, precondition);
+    if (!removed && removed.error().unreached && journal_writes_) {
+        MirrorChange change = [&] { return mirror_.remove_returning_now(ref, precondition); };
+        auto journaled_remove = co_await journaled(domain::JournalOp::remove, ref,
+                                                   std::move(removed).error(), std::move(change));
+        if (!journaled_remove) co_return domain::unexpected(std::move(journaled_remove).error());
+        co_return Done{};
+    }
     if (!removed) co_return domain::unexpected(std::move(removed).error());
     mirror_.apply_removed(*removed);
     target->notifier->changed(co_await asio::this_coro::executor);

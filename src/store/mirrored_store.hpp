@@ -2,13 +2,12 @@
 // from the mirror (MemoryStore), never from the database, so reads keep working when the
 // primary fails. Writes go to the adopted primary (through PgStore) and are applied to
 // the mirror before they are answered, so a client reads its own write here; other
-// instances learn of them through the change feed. With the breaker open, writes are
-// refused at once with a Retry-After.
+// instances learn of them through the change feed.
 //
-// Before any primary is adopted (none reachable at start), the memory store is the
-// storage of record, as the contract's fallback says. Once the fallback has taken a
-// write, an automatic switch to a returning primary would drop that write, so the switch
-// only happens while the fallback is untouched.
+// While no primary can take a write (none adopted yet, or the breaker open), and for as
+// long as earlier such writes wait to be replayed, a write is decided against the mirror,
+// put in the durable journal and acknowledged once it is on disk (FALLBACK_WRITES=journal);
+// or refused at once with a Retry-After (FALLBACK_WRITES=reject, no journal).
 #pragma once
 
 #include <atomic>
@@ -23,6 +22,7 @@
 #include "store/memory_store.hpp"
 #include "store/pg_store.hpp"
 #include "store/repository.hpp"
+#include "store/write_journal.hpp"
 
 namespace gateway::store {
 
@@ -32,8 +32,12 @@ class MirroredStore final : public Repository {
     // The primary the database manager has installed now (null on in-memory storage).
     using CurrentPrimary = std::function<std::shared_ptr<const db::Primary>()>;
 
+    // Writes that no primary can take go to `journal` when `journal_writes`, else are
+    // refused; entries already in the journal (from an earlier run) are replayed before
+    // any new write goes to the primary either way.
     MirroredStore(MemoryStore& mirror, std::shared_ptr<db::CircuitBreaker> breaker,
-                  CurrentPrimary current_primary, config::DatabaseSettings settings, Start start);
+                  CurrentPrimary current_primary, config::DatabaseSettings settings, Start start,
+                  WriteJournal& journal, bool journal_writes);
 
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> create(domain::ApiSpec spec) override;
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> find(std::string ref) override;
@@ -52,16 +56,9 @@ class MirroredStore final : public Repository {
     // whichever one the manager has installed (a SIGHUP may swap it).
     void adopt() { adopted_.store(true); }
     bool adopted() const { return adopted_.load(); }
-    // Reads have something to be answered from: the adopted primary's mirror, or the
-    // fallback while it is the storage of record.
-    bool serves_reads() const { return adopted() || fallback_.load() != closed; }
-    // Ends the fallback's role as storage of record, so that a primary can be adopted;
-    // false (and nothing changes) when the fallback has taken a write. Until adopt(),
-    // writes are answered 503 with a short Retry-After.
-    bool close_fallback();
-    // The operator asked for the switch (SIGHUP): closes the fallback even if written.
-    void force_close_fallback() { fallback_.store(closed); }
-    bool fallback_took_writes() const;
+    // Reads have something to be answered from: the adopted primary's mirror, or, after
+    // a start without a primary, the snapshot (or nothing) the fallback began with.
+    bool serves_reads() const { return adopted() || started_on_fallback_; }
 
     // Binds writes to the primary installed now. A primary other than the last one passed
     // its pre-flight check just now, so what the breaker knew of the old one is dropped.
@@ -73,21 +70,30 @@ class MirroredStore final : public Repository {
         std::shared_ptr<PgStore> store;
         std::shared_ptr<ChangeNotifier> notifier;
     };
-    enum FallbackState : int { open_untouched, open_written, closed };
+    // A change to make in the mirror for a journaled write: the record after it (or the
+    // one removed), or why it cannot be made.
+    using MirrorChange = std::function<StoreResult<domain::ApiPtr>()>;
 
     // Null until adopted.
     std::shared_ptr<const Writer> writer() const;
-    // Where a write goes when no primary is adopted: the fallback (true) or nowhere yet.
-    bool enter_fallback_write();
-    // A write refused before it reached any storage; nullopt when it may proceed.
-    std::optional<StoreError> refusal() const;
+    // Why this write cannot go to the primary now (no primary, breaker open, journal
+    // not yet replayed); nullopt when it can. `target` is writer()'s answer.
+    std::optional<StoreError> primary_unavailable(const Writer* target) const;
+    // The fallback: journaled, or refused with `why`. `ref` names the API an update or
+    // remove is for (empty for a create).
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> journaled(domain::JournalOp op,
+                                                                  std::string_view ref,
+                                                                  StoreError why,
+                                                                  MirrorChange change);
 
     MemoryStore& mirror_;
     const std::shared_ptr<db::CircuitBreaker> breaker_;
     const CurrentPrimary current_primary_;
     const config::DatabaseSettings settings_;
+    const bool started_on_fallback_;
+    WriteJournal& journal_;
+    const bool journal_writes_;
     std::atomic<bool> adopted_{false};
-    std::atomic<int> fallback_;
     mutable std::mutex writer_mutex_;  // a plain mutex: see DatabaseManager::primary_mutex_
     mutable std::shared_ptr<const Writer> writer_;
 };

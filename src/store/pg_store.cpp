@@ -164,8 +164,9 @@ boost::asio::awaitable<StoreResult<db::PooledConnection>> PgStore::acquire() {
     auto connection = co_await pool_->acquire();
     if (!connection) {
         observe(&connection.error());
-        co_return domain::unexpected(
-            StoreError{StoreErrc::unavailable, unavailable_detail(connection.error()), {}});
+        StoreError error{StoreErrc::unavailable, unavailable_detail(connection.error()), {}};
+        error.unreached = connection.error().code == db::DbErrc::connect_failed;
+        co_return domain::unexpected(std::move(error));
     }
     co_return std::move(connection).value();
 }

@@ -34,6 +34,9 @@ struct StoreError {
     domain::FieldErrors field_errors;  // only for StoreErrc::invalid
     // For unavailable: when trying again makes sense (the Retry-After header).
     std::optional<std::chrono::seconds> retry_after;
+    // For unavailable: the database could not even be reached, so the change certainly
+    // was not applied (and may be journaled instead).
+    bool unreached = false;
 };
 
 template <class T>

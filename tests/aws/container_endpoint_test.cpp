@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "temporary_directory.hpp"
+#include "support/temporary_directory.hpp"
 
 namespace gateway::aws {
 namespace {

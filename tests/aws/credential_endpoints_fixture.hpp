@@ -15,7 +15,7 @@
 #include "aws/credential_chain.hpp"
 #include "support/http_client.hpp"
 #include "support/node_stand_in.hpp"
-#include "temporary_directory.hpp"
+#include "support/temporary_directory.hpp"
 
 namespace gateway::test {
 

@@ -358,8 +358,12 @@ TEST_F(SecretsManagerServerTest, NoSecondFetchWithinThirtySeconds) {
     const std::string third = "sm-limit-third-pw-Cy27nG";
     ScratchRole role(env_, first);
     peer_->put_secret_string(kSecretId, rds_secret(role, first));
-    ServerProcess server(server_environment(
-        {{"DB_POOL_SIZE", "1"}, {"DB_MAX_OVERFLOW", "0"}, {"DB_POOL_TIMEOUT", "2"}}));
+    ServerProcess server(
+        server_environment({{"DB_POOL_SIZE", "1"},
+                            {"DB_MAX_OVERFLOW", "0"},
+                            {"DB_POOL_TIMEOUT", "2"},
+                            // The refused write must be answered, not journaled for later.
+                            {"FALLBACK_WRITES", "reject"}}));
     HttpClient client(server.port());
 
     peer_->put_secret_string(kSecretId, rds_secret(role, second));

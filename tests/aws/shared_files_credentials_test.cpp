@@ -3,7 +3,7 @@
 
 #include "aws/credential_provider.hpp"
 #include "aws/shared_config_files.hpp"
-#include "temporary_directory.hpp"
+#include "support/temporary_directory.hpp"
 
 namespace gateway::aws {
 namespace {

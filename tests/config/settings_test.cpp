@@ -150,6 +150,15 @@ TEST(Settings, AcceptsEachVariablesValidValues) {
          [](const Settings& s) { EXPECT_EQ(s.database.fallback, FallbackPolicy::none); }},
         {"DB_FALLBACK", "Memory",
          [](const Settings& s) { EXPECT_EQ(s.database.fallback, FallbackPolicy::memory); }},
+        {"FALLBACK_WRITES", "reject",
+         [](const Settings& s) { EXPECT_EQ(s.local.fallback_writes, FallbackWrites::reject); }},
+        {"FALLBACK_WRITES", "Journal",
+         [](const Settings& s) { EXPECT_EQ(s.local.fallback_writes, FallbackWrites::journal); }},
+        {"DATA_DIR", "/srv/gateway",
+         [](const Settings& s) {
+             EXPECT_EQ(s.local.directory(false), "/srv/gateway");
+             EXPECT_EQ(s.local.directory(true), "/srv/gateway");
+         }},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.name + "=" + c.value);
@@ -161,6 +170,23 @@ struct BadCase {
     std::string name;
     std::string value;
 };
+
+// Local state: on by default with a database (in the XDG state directory), off without
+// one unless DATA_DIR asks for it; writes in an outage are journaled unless told otherwise.
+TEST(Settings, LocalStateDirectoryFollowsDataDirThenXdgThenHome) {
+    EXPECT_EQ(parse_settings({}).local.fallback_writes, FallbackWrites::journal);
+    EXPECT_EQ(parse_settings({}).local.directory(false), std::nullopt);
+    EXPECT_EQ(parse_settings({}).local.directory(true), "/var/lib/gateway-api");
+    EXPECT_EQ(parse_settings({{"HOME", "/home/op"}}).local.directory(true),
+              "/home/op/.local/state/gateway-api");
+    EXPECT_EQ(
+        parse_settings({{"HOME", "/home/op"}, {"XDG_STATE_HOME", "/state"}}).local.directory(true),
+        "/state/gateway-api");
+    // The specification ignores a relative XDG_STATE_HOME.
+    EXPECT_EQ(
+        parse_settings({{"HOME", "/home/op"}, {"XDG_STATE_HOME", "state"}}).local.directory(true),
+        "/home/op/.local/state/gateway-api");
+}
 
 TEST(Settings, RejectsEachMalformedValueNamingTheVariable) {
     const std::vector<BadCase> cases{
@@ -237,6 +263,7 @@ TEST(Settings, RejectsEachMalformedValueNamingTheVariable) {
         {"DB_CONNECT_TIMEOUT", "0"},
         {"DB_CONNECT_TIMEOUT", "five"},
         {"DB_CONNECT_TIMEOUT", "0.5s"},
+        {"FALLBACK_WRITES", "memory"},
         {"DB_FALLBACK", "memory-only"},
         {"DB_FALLBACK", "off"},
     };

@@ -11,6 +11,7 @@
 #include "support/api_requests.hpp"
 #include "support/api_samples.hpp"
 #include "support/http_client.hpp"
+#include "support/pg_admin_session.hpp"
 #include "support/pg_scratch_role.hpp"
 #include "support/pg_test_env.hpp"
 #include "support/private_pg_cluster.hpp"
@@ -18,6 +19,7 @@
 #include "support/server_fixture.hpp"
 #include "support/server_output.hpp"
 #include "support/server_process.hpp"
+#include "support/temporary_directory.hpp"
 
 namespace gateway::test {
 namespace {
@@ -100,7 +102,9 @@ class FailoverTest : public ::testing::Test {
 };
 
 TEST_F(FailoverTest, OutageServesReadsFromTheMirrorRefusesWritesAndResumesByItself) {
-    ServerProcess server(server_environment());
+    Environment env = server_environment();
+    env["FALLBACK_WRITES"] = "reject";  // the journal's side: journal_pgtest.cpp
+    ServerProcess server(env);
     HttpClient client(server.port());
     const std::string name = unique_name();
     ASSERT_TRUE(HasStatus(create_api(client, minimal_api(name)), 201));
@@ -215,6 +219,77 @@ TEST_F(FailoverTest, CheckDbExitCodeFollowsTheDatabase) {
     cluster_->start_server();
     const CheckDbRun again = run_check_db(env);
     EXPECT_EQ(again.exit_code, 0) << again.output;
+}
+
+// A restart while the primary is down: the server serves what the last run's snapshot
+// holds (stale, and saying so), never a 404 for an API that existed, and once the primary
+// returns it catches up from the snapshot's place in the change feed, including a change
+// another instance made while it was away.
+TEST_F(FailoverTest, ARestartWhileThePrimaryIsDownServesTheLocalSnapshotThenCatchesUp) {
+    TemporaryDirectory data;
+    Environment env = server_environment();
+    env["DATA_DIR"] = (data.path() / "state").string();
+    env["DB_PROBE_MAX_INTERVAL"] = "0.5";
+    const std::string first = unique_name("snap");
+    const std::string second = unique_name("snap");
+    {
+        ServerProcess server(env);
+        HttpClient client(server.port());
+        must_create_api(client, minimal_api(first));
+        must_create_api(client, minimal_api(second));
+        ASSERT_TRUE(HasStatus(
+            patch_api(client, first, boost::json::object{{"description", "patched"}}), 200));
+        server.send_signal(SIGTERM);
+        expect_clean_exit(server);
+    }
+    // Written by "another instance" after this one stopped: not in its snapshot.
+    PgAdminSession::superuser(pg()).exec(
+        "UPDATE apis SET description = 'changed elsewhere', revision = revision + 1, "
+        "updated_at = date_trunc('milliseconds', clock_timestamp()) WHERE name = " +
+        sql_literal(second));
+    cluster_->stop_server();
+
+    ServerProcess server(env);
+    HttpClient client(server.port());
+    const Response read = get_api(client, first);
+    ASSERT_TRUE(HasStatus(read, 200)) << server.output();
+    EXPECT_EQ(read.json().at("description"), "patched") << read.body;
+    EXPECT_EQ(read.json().at("revision"), 2) << read.body;
+    EXPECT_TRUE(read.header("Stale-Since")) << "a read from the snapshot is not marked stale";
+    const Response other = get_api(client, second);
+    ASSERT_TRUE(HasStatus(other, 200));
+    EXPECT_EQ(other.json().at("description"), "") << other.body;
+
+    const Response health = client.request("GET", "/health");
+    EXPECT_TRUE(HasStatus(health, 200));
+    const auto database = health_database(health);
+    EXPECT_EQ(string_at(database, "type"), "in-memory") << health.body;
+    EXPECT_EQ(string_at(database, "serving"), "snapshot") << health.body;
+    EXPECT_EQ(database.at("apis"), 2) << health.body;
+    EXPECT_TRUE(database.at("snapshot_synced_at").is_string()) << health.body;
+    EXPECT_TRUE(HasStatus(client.request("GET", "/health/ready"), 200));
+
+    cluster_->start_server();
+    EXPECT_TRUE(eventually(
+        [&] {
+            const Response caught_up = get_api(client, second);
+            return caught_up.status == 200 &&
+                   caught_up.json().at("description") == "changed elsewhere";
+        },
+        kRecoveryBound))
+        << server.output();
+    EXPECT_TRUE(server.wait_for_output("catching up from the local snapshot", kIoTimeout))
+        << server.output();
+    EXPECT_TRUE(eventually(
+        [&] {
+            return client.request("GET", "/health").status == 200 &&
+                   !get_api(client, first).header("Stale-Since");
+        },
+        kRecoveryBound));
+    EXPECT_EQ(string_at(health_database(client.request("GET", "/health")), "type"), "postgresql");
+    expect_no_secret(server.output());
+    server.send_signal(SIGTERM);
+    expect_clean_exit(server);
 }
 
 }  // namespace

@@ -96,6 +96,9 @@ class MirrorFaultsTest : public ::testing::TestWithParam<Fault> {
                  // The test cluster commits asynchronously for speed; a
                  // crash would then lose what PostgreSQL acknowledged.
                  "&options=" + url_encode("-csynchronous_commit=on")},
+            // Writes fail fast here and must never commit later; what the journal does
+            // with them instead is journal_pgtest.cpp's subject.
+            {"FALLBACK_WRITES", "reject"},
             {"DB_CONNECT_TIMEOUT", std::to_string(kConnectTimeout.count())},
             {"DB_STATEMENT_TIMEOUT", std::to_string(kStatementTimeout.count())},
             {"WORKERS", "2"}};

@@ -83,6 +83,8 @@ class SecrecyTest : public PgTest {
         env["SQL_ECHO"] = "true";
         env["DB_CONNECT_TIMEOUT"] = "2";
         env["DB_POOL_TIMEOUT"] = "2";
+        // The outage's writes are refused, so that their 503 bodies are exhibits too.
+        env["FALLBACK_WRITES"] = "reject";
         return env;
     }
 

@@ -14,6 +14,7 @@
 #include "db/pg_fixture.hpp"
 #include "db/pg_private_schema.hpp"
 #include "store/mirrored_store.hpp"
+#include "support/empty_journal.hpp"
 
 namespace gateway::test {
 namespace {
@@ -179,9 +180,11 @@ TEST_F(FeedListenerTest, ConcurrentWritersAndTheListenerAgreeOnEveryApi) {
     // listener applies the feed to the same mirror: what the server does under load.
     auto primary = std::make_shared<db::Primary>();
     primary->pool = pool_;
+    EmptyJournal journal;
     store::MirroredStore through(
         mirror_, std::make_shared<db::CircuitBreaker>(db::CircuitBreaker::Options{}),
-        [primary] { return primary; }, settings(), store::MirroredStore::Start::on_primary);
+        [primary] { return primary; }, settings(), store::MirroredStore::Start::on_primary, journal,
+        false);
     through.adopt();
     std::vector<std::thread> writers;
     std::atomic<int> failures{0};

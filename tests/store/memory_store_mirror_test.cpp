@@ -90,14 +90,27 @@ TEST(MemoryStoreMirror, AFullLoadDropsWhatThePrimaryLacksButKeepsWhatCameAfterIt
     EXPECT_EQ(mirror.size(), 2u);
 }
 
-TEST(MemoryStoreMirror, AFullLoadDoesNotRegressANewerRevision) {
+// A revision applied after the load's snapshot began is newer than the load.
+TEST(MemoryStoreMirror, AFullLoadDoesNotRegressARevisionAppliedAfterItBegan) {
     store::MemoryStore mirror;
+    const auto before_load = mirror.generation();
     ASSERT_TRUE(mirror.apply_current(api(kId, "billing", 7)));
-    mirror.load({std::make_shared<const domain::Api>(api(kId, "billing-older", 6))},
-                mirror.generation());
+    mirror.load({std::make_shared<const domain::Api>(api(kId, "billing-older", 6))}, before_load);
     auto found = mirror.find_now(kId);
     ASSERT_TRUE(found);
     EXPECT_EQ((*found)->revision, 7);
+}
+
+// What the mirror held before the load began (a snapshot of other history, say) gives
+// way to what the primary holds, whatever its revision.
+TEST(MemoryStoreMirror, AFullLoadReplacesWhatWasHeldBeforeItBeganEvenAtAHigherRevision) {
+    store::MemoryStore mirror;
+    ASSERT_TRUE(mirror.apply_current(api(kId, "billing-local", 7)));
+    mirror.load({std::make_shared<const domain::Api>(api(kId, "billing", 6))}, mirror.generation());
+    auto found = mirror.find_now(kId);
+    ASSERT_TRUE(found);
+    EXPECT_EQ((*found)->revision, 6);
+    EXPECT_EQ((*found)->spec.name, "billing");
 }
 
 TEST(MemoryStoreMirror, ServesTheSerialisationOfTheRecordItHolds) {

@@ -21,6 +21,7 @@
 #include "domain/cursor.hpp"
 #include "repository_contract.hpp"
 #include "store/mirrored_store.hpp"
+#include "support/empty_journal.hpp"
 
 namespace gateway::test {
 namespace {
@@ -74,9 +75,14 @@ struct MirroredBundle {
         : primary(std::move(primary_in)) {}
     std::shared_ptr<const db::Primary> primary;
     store::MemoryStore mirror;
-    store::MirroredStore store{
-        mirror, std::make_shared<db::CircuitBreaker>(db::CircuitBreaker::Options{}),
-        [this] { return primary; }, test_settings(), store::MirroredStore::Start::on_primary};
+    EmptyJournal journal;
+    store::MirroredStore store{mirror,
+                               std::make_shared<db::CircuitBreaker>(db::CircuitBreaker::Options{}),
+                               [this] { return primary; },
+                               test_settings(),
+                               store::MirroredStore::Start::on_primary,
+                               journal,
+                               false};
 };
 
 std::shared_ptr<store::Repository> empty_mirrored_store() {

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "support/output_collector.hpp"
+#include "support/private_data_dir.hpp"
 #include "support/server_process.hpp"
 #include "support/spawn.hpp"
 
@@ -13,7 +14,9 @@ namespace gateway::test {
 
 CompletedRun run_to_completion(const std::vector<std::string>& args, const Environment& extra,
                                std::chrono::milliseconds timeout) {
-    const SpawnedChild child = spawn_server_binary(args, extra);
+    Environment env = extra;
+    const auto data_dir = add_private_data_dir(env);
+    const SpawnedChild child = spawn_server_binary(args, env);
     OutputCollector output(child.output_fd);
 
     // The pipe closes when the process exits, so waiting for it is waiting for the exit.

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/private_data_dir.hpp"
 #include "support/spawn.hpp"
 
 namespace gateway::test {
@@ -38,6 +39,7 @@ std::optional<std::uint16_t> find_listening_port(std::string_view output) {
 ServerProcess::ServerProcess(const Environment& extra, std::chrono::milliseconds startup_timeout) {
     Environment env = extra;
     add_storage_environment(env);
+    data_dir_ = add_private_data_dir(env);
     const SpawnedChild child = spawn_server_binary({}, env);
     pid_ = child.pid;
     try {

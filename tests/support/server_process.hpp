@@ -12,6 +12,7 @@
 
 #include "support/child_environment.hpp"
 #include "support/output_collector.hpp"
+#include "support/temporary_directory.hpp"
 #include "support/timeouts.hpp"
 
 namespace gateway::test {
@@ -49,6 +50,7 @@ class ServerProcess {
   private:
     void kill_and_reap();
 
+    std::unique_ptr<TemporaryDirectory> data_dir_;  // see add_private_data_dir
     pid_t pid_ = -1;
     std::optional<int> exit_code_;
     std::unique_ptr<OutputCollector> output_;

@@ -1,0 +1,49 @@
+// A write accepted while the primary could not be reached: kept in the local journal
+// (DATA_DIR) until it is replayed into PostgreSQL, in the order it was accepted.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "domain/api.hpp"
+
+namespace gateway::domain {
+
+enum class JournalOp { create, update, remove };
+
+struct JournalEntry {
+    std::int64_t seq = 0;  // order of acceptance, from 1
+    std::string entry_id;  // a UUID; PostgreSQL records it with the change (exactly once)
+    JournalOp op = JournalOp::create;
+    std::string api_id;
+    // The revision the change was made on; none for a create.
+    std::optional<std::int64_t> base_revision;
+    // The API after the change, with its id, revision and timestamps; none for a remove.
+    std::optional<Api> result;
+    Millis accepted_at = 0;
+    // Why it could not be applied; empty while it waits to be.
+    std::string conflict;
+};
+
+inline std::string_view journal_op_name(JournalOp op) {
+    switch (op) {
+        case JournalOp::create:
+            return "create";
+        case JournalOp::update:
+            return "update";
+        case JournalOp::remove:
+            return "delete";
+    }
+    return "?";
+}
+
+inline std::optional<JournalOp> journal_op_from(std::string_view name) {
+    if (name == "create") return JournalOp::create;
+    if (name == "update") return JournalOp::update;
+    if (name == "delete") return JournalOp::remove;
+    return std::nullopt;
+}
+
+}  // namespace gateway::domain

@@ -1,0 +1,265 @@
+// Writes accepted while the primary cannot be reached (FALLBACK_WRITES=journal, the
+// default): acknowledged only once they are in the local journal, served from the mirror
+// meanwhile (also after a restart), replayed into PostgreSQL exactly once when it can be
+// reached again, and reported, never applied over it, when another instance changed the
+// same API meanwhile. The primary is made unreachable with a fault proxy that resets
+// every connection, so the test can still change the database behind the server's back.
+#include <signal.h>
+
+#include <chrono>
+#include <cstdint>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/api_requests.hpp"
+#include "support/api_samples.hpp"
+#include "support/fault_proxy.hpp"
+#include "support/http_client.hpp"
+#include "support/pg_admin_session.hpp"
+#include "support/pg_scratch_role.hpp"
+#include "support/pg_test_env.hpp"
+#include "support/private_pg_cluster.hpp"
+#include "support/response_assertions.hpp"
+#include "support/server_fixture.hpp"
+#include "support/server_output.hpp"
+#include "support/server_process.hpp"
+#include "support/temporary_directory.hpp"
+
+namespace gateway::test {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+// The journal is replayed within moments of the primary's return; the slack covers a
+// loaded machine.
+constexpr auto kReplayBound = 20s;
+
+template <class Condition>
+bool eventually(Condition condition, std::chrono::milliseconds bound) {
+    const auto give_up = Clock::now() + bound;
+    for (;;) {
+        if (condition()) return true;
+        if (Clock::now() >= give_up) return false;
+        std::this_thread::sleep_for(50ms);
+    }
+}
+
+class JournalTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        if (!PgTestEnv::from_environment()) {
+            GTEST_SKIP() << PgTestEnv::kVariable << " is not set; run these through `ctest -L pg`";
+        }
+        cluster_ = std::make_unique<PrivatePgCluster>(GATEWAY_PG_TEST_CLUSTER_SCRIPT);
+        proxy_ = std::make_unique<FaultProxy>(
+            cluster_->env().host, static_cast<std::uint16_t>(std::stoi(cluster_->env().port)));
+    }
+
+    Environment server_environment(const TemporaryDirectory& data) const {
+        const auto& pg = cluster_->env();
+        return {{"DATABASE_URL",
+                 "postgresql://" + url_encode(pg.app_user) + ":" + url_encode(pg.app_password) +
+                     "@127.0.0.1:" + std::to_string(proxy_->port()) + "/" +
+                     url_encode(pg.database) + "?sslmode=verify-full&sslrootcert=" +
+                     url_encode(pg.ca_file) + "&options=" + url_encode("-csynchronous_commit=on")},
+                {"DATA_DIR", (data.path() / "state").string()},
+                {"DB_CONNECT_TIMEOUT", "2"},
+                {"DB_PROBE_MAX_INTERVAL", "0.5"},
+                {"WORKERS", "2"}};
+    }
+
+    PgAdminSession admin() const { return PgAdminSession::superuser(cluster_->env()); }
+
+    std::string count(const std::string& sql) const { return admin().value(sql).value_or("?"); }
+
+    static std::size_t journal_pending(HttpClient& client) {
+        const Response health = client.request("GET", "/health");
+        const auto database = health_database(health);
+        const auto* journal = database.if_contains("journal");
+        if (journal == nullptr || !journal->is_object()) return SIZE_MAX;
+        return static_cast<std::size_t>(
+            journal->as_object().at("pending").to_number<std::int64_t>());
+    }
+
+    std::unique_ptr<PrivatePgCluster> cluster_;
+    std::unique_ptr<FaultProxy> proxy_;
+};
+
+TEST_F(JournalTest, WritesInAnOutageSurviveARestartAndReachThePrimaryExactlyOnce) {
+    TemporaryDirectory data;
+    const Environment env = server_environment(data);
+    auto server = std::make_unique<ServerProcess>(env);
+    auto client = std::make_unique<HttpClient>(server->port());
+    const std::string patched = unique_name("journal");
+    must_create_api(*client, minimal_api(patched));
+
+    proxy_->reset();  // the primary is gone for this server, as far as it can tell
+    std::vector<std::string> acknowledged;
+    int patches_acknowledged = 0;
+    const auto write_some = [&](int creates) {
+        for (int i = 0; i < creates; ++i) {
+            const std::string name = unique_name("journal");
+            const Response created = create_api(*client, minimal_api(name));
+            ASSERT_TRUE(HasStatus(created, 201)) << created.body;
+            EXPECT_EQ(created.header("Replication"), "pending");
+            acknowledged.push_back(name);
+            const Response changed =
+                patch_api(*client, patched, boost::json::object{{"description", "patch " + name}});
+            ASSERT_TRUE(HasStatus(changed, 200)) << changed.body;
+            ++patches_acknowledged;
+        }
+    };
+    write_some(15);
+    // A crash while the primary is away: the restart serves the journaled writes.
+    server->send_signal(SIGKILL);
+    ASSERT_TRUE(server->wait_for_exit(kExitTimeout));
+    server = std::make_unique<ServerProcess>(env);
+    client = std::make_unique<HttpClient>(server->port());
+    for (const auto& name : acknowledged) {
+        const Response read = get_api(*client, name);
+        EXPECT_TRUE(HasStatus(read, 200)) << name << " after the restart: " << read.body;
+    }
+    write_some(15);
+    EXPECT_EQ(journal_pending(*client), acknowledged.size() + patches_acknowledged);
+
+    const auto returned = Clock::now();
+    proxy_->pass();
+    ASSERT_TRUE(eventually([&] { return journal_pending(*client) == 0; }, kReplayBound))
+        << server->output();
+    std::cout << "journal emptied "
+              << std::chrono::duration<double>(Clock::now() - returned).count()
+              << " s after the primary became reachable\n";
+
+    for (const auto& name : acknowledged) {
+        EXPECT_EQ(count("SELECT count(*) FROM apis WHERE name = " + sql_literal(name)), "1")
+            << name << " was acknowledged but is not in PostgreSQL";
+    }
+    EXPECT_EQ(count("SELECT revision FROM apis WHERE name = " + sql_literal(patched)),
+              std::to_string(1 + patches_acknowledged));
+    EXPECT_EQ(count("SELECT count(*) FROM journal_applied"),
+              std::to_string(acknowledged.size() + patches_acknowledged));
+    const Response conflicts = client->request("GET", "/journal/conflicts");
+    ASSERT_TRUE(HasStatus(conflicts, 200));
+    EXPECT_TRUE(conflicts.json().at("conflicts").as_array().empty()) << conflicts.body;
+    server->send_signal(SIGTERM);
+    expect_clean_exit(*server);
+}
+
+TEST_F(JournalTest, AConflictWithAnotherInstanceIsReportedAndTheMirrorFollowsThePrimary) {
+    TemporaryDirectory data;
+    ServerProcess server(server_environment(data));
+    HttpClient client(server.port());
+    const std::string changed_twice = unique_name("conflict");
+    const std::string kept = unique_name("conflict");
+    must_create_api(client, minimal_api(changed_twice));
+    must_create_api(client, minimal_api(kept));
+
+    proxy_->reset();
+    ASSERT_TRUE(HasStatus(
+        patch_api(client, changed_twice, boost::json::object{{"description", "from here"}}), 200));
+    const std::string wanted = unique_name("conflict");
+    ASSERT_TRUE(HasStatus(create_api(client, minimal_api(wanted)), 201));
+    ASSERT_TRUE(HasStatus(
+        patch_api(client, kept, boost::json::object{{"description", "no one else wrote"}}), 200));
+    // Meanwhile another instance, which can reach the database, changes the same API and
+    // takes the name this one gave its new API.
+    admin().exec(
+        "UPDATE apis SET description = 'from elsewhere', revision = revision + 1 "
+        "WHERE name = " +
+        sql_literal(changed_twice));
+    admin().exec(
+        "INSERT INTO apis (id, name, base_path, upstream_url, created_at, updated_at) "
+        "VALUES (gen_random_uuid(), " +
+        sql_literal(wanted) + ", '/elsewhere-" + wanted +
+        "', 'http://127.0.0.1:9000', now(), now())");
+
+    proxy_->pass();
+    ASSERT_TRUE(eventually([&] { return journal_pending(client) == 0; }, kReplayBound))
+        << server.output();
+    const Response conflicts = client.request("GET", "/journal/conflicts");
+    ASSERT_TRUE(HasStatus(conflicts, 200));
+    const boost::json::value document = conflicts.json();
+    const auto& list = document.at("conflicts").as_array();
+    ASSERT_EQ(list.size(), 2u) << conflicts.body;
+    EXPECT_EQ(list[0].at("operation"), "update") << conflicts.body;
+    EXPECT_NE(std::string(list[0].at("reason").as_string()).find("changed meanwhile"),
+              std::string::npos)
+        << conflicts.body;
+    EXPECT_EQ(list[0].at("api").at("description"), "from here") << conflicts.body;
+    EXPECT_EQ(list[1].at("operation"), "create") << conflicts.body;
+    EXPECT_NE(std::string(list[1].at("reason").as_string()).find("name is taken"),
+              std::string::npos)
+        << conflicts.body;
+    EXPECT_TRUE(server.wait_for_output("conflicts with the primary", kIoTimeout));
+    const auto health = health_database(client.request("GET", "/health"));
+    EXPECT_EQ(health.at("journal").at("conflicts").to_number<std::int64_t>(), 2)
+        << boost::json::serialize(health);
+
+    // The primary was not overwritten, the entry that did not conflict was applied, and
+    // the mirror came round to what PostgreSQL holds.
+    EXPECT_EQ(count("SELECT description FROM apis WHERE name = " + sql_literal(changed_twice)),
+              "from elsewhere");
+    EXPECT_EQ(count("SELECT description FROM apis WHERE name = " + sql_literal(kept)),
+              "no one else wrote");
+    EXPECT_TRUE(eventually(
+        [&] {
+            const Response read = get_api(client, changed_twice);
+            const Response taken = get_api(client, wanted);
+            return read.status == 200 && read.json().at("description") == "from elsewhere" &&
+                   taken.status == 200 &&
+                   taken.json().at("base_path") == boost::json::value("/elsewhere-" + wanted);
+        },
+        kReplayBound))
+        << server.output();
+    server.send_signal(SIGTERM);
+    expect_clean_exit(server);
+}
+
+TEST_F(JournalTest, AKillInTheMiddleOfAReplayAppliesEveryEntryExactlyOnce) {
+    TemporaryDirectory data;
+    const Environment env = server_environment(data);
+    auto server = std::make_unique<ServerProcess>(env);
+    auto client = std::make_unique<HttpClient>(server->port());
+    proxy_->reset();
+    constexpr int kEntries = 120;
+    std::vector<std::string> names;
+    for (int i = 0; i < kEntries; ++i) {
+        names.push_back(unique_name("replay"));
+        ASSERT_TRUE(HasStatus(create_api(*client, minimal_api(names.back())), 201));
+    }
+    // Every round trip to the database now takes a while, so the replay is slow enough to
+    // be caught in the middle.
+    proxy_->delay(20ms);
+    std::size_t pending = 0;
+    ASSERT_TRUE(eventually(
+        [&] {
+            pending = journal_pending(*client);
+            return pending > 0 && pending < static_cast<std::size_t>(kEntries);
+        },
+        kReplayBound))
+        << "journal depth " << pending << "; " << server->output();
+    server->send_signal(SIGKILL);
+    ASSERT_TRUE(server->wait_for_exit(kExitTimeout));
+    proxy_->pass();
+
+    server = std::make_unique<ServerProcess>(env);
+    client = std::make_unique<HttpClient>(server->port());
+    ASSERT_TRUE(eventually([&] { return journal_pending(*client) == 0; }, kReplayBound))
+        << server->output();
+    for (const auto& name : names) {
+        EXPECT_EQ(count("SELECT count(*) FROM apis WHERE name = " + sql_literal(name)), "1")
+            << name;
+    }
+    EXPECT_EQ(count("SELECT count(*) FROM journal_applied"), std::to_string(kEntries));
+    const Response conflicts = client->request("GET", "/journal/conflicts");
+    EXPECT_TRUE(conflicts.json().at("conflicts").as_array().empty()) << conflicts.body;
+    server->send_signal(SIGTERM);
+    expect_clean_exit(*server);
+}
+
+}  // namespace
+}  // namespace gateway::test
