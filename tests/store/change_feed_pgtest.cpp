@@ -160,6 +160,22 @@ TEST_F(ChangeFeedTest, PruningPastAReaderTellsItToLoadEverything) {
     EXPECT_FALSE(must_read(must_read(start).next).pruned_past);
 }
 
+TEST_F(ChangeFeedTest, PruningForgetsReplayedJournalEntriesAfterAWeek) {
+    auto writer = must_open();
+    const std::string old_entry = domain::new_api_id();
+    const std::string recent_entry = domain::new_api_id();
+    ASSERT_TRUE(query(*writer, "INSERT INTO journal_applied (entry_id, applied_at) VALUES ('" +
+                                   old_entry + "', now() - interval '8 days'), ('" + recent_entry +
+                                   "', now() - interval '6 days')"));
+    auto done = run_bounded(io_, store::prune_changes(*writer, std::chrono::hours(1), 10s));
+    ASSERT_TRUE(done) << done.error().message;
+    auto rows = query(*writer, "SELECT entry_id::text FROM journal_applied WHERE entry_id IN ('" +
+                                   old_entry + "', '" + recent_entry + "')");
+    ASSERT_TRUE(rows) << rows.error().message;
+    ASSERT_EQ(rows->rows(), 1);
+    EXPECT_EQ(rows->text(0, 0), recent_entry);
+}
+
 TEST_F(ChangeFeedTest, FetchReturnsCurrentRowsAndOmitsDeletedOnes) {
     auto writer = must_open();
     const std::string kept = insert_api(*writer, "kept");
