@@ -41,6 +41,7 @@ boost::json::object local_state_details(const local::LocalState& state) {
     const auto failure = state.last_failure();
     return {{"directory", state.directory().string()},
             {"snapshot_written_at", timestamp_or_null(state.last_written())},
+            {"unwritten_changes", state.unwritten()},
             {"write_failure",
              failure.empty() ? boost::json::value(nullptr) : boost::json::value(failure)}};
 }

@@ -55,12 +55,37 @@ void PrimaryKeeper::adopt(const std::shared_ptr<const db::Primary>& primary) {
     spdlog::info("storage: reads from the mirror of {}; writes go to it", primary->description);
 }
 
+bool PrimaryKeeper::snapshot_is_of(const db::Primary& primary) const {
+    return snapshot_place_ && snapshot_place_->database == primary.description &&
+           snapshot_place_->position != 0;
+}
+
 asio::awaitable<bool> PrimaryKeeper::adopt_initial() {
     auto primary = database_.primary();
     if (!primary) co_return false;
     status_.follow_database(primary->description);
     auto pool = primary->pool;
-    if (auto failure = co_await listener_.load_once(std::move(pool))) {
+    std::optional<db::DbError> failure;
+    if (snapshot_is_of(*primary)) {
+        // The snapshot already loaded holds the primary up to its place in the feed: read
+        // what changed since, rather than everything again beside it.
+        // On failure the place is kept: run() tries the same catch-up again.
+        listener_.resume_from(snapshot_place_->position);
+        const auto started = std::chrono::steady_clock::now();
+        failure = co_await listener_.catch_up_once(std::move(pool));
+        if (!failure) {
+            snapshot_place_.reset();
+            spdlog::info(
+                "mirror: caught up from the local snapshot's place in the change feed "
+                "in {} ms",
+                std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count());
+        }
+    } else {
+        failure = co_await listener_.load_once(std::move(pool));
+    }
+    if (failure) {
         spdlog::warn("mirror: the first load failed ({}); retrying in the background",
                      failure->message);
         co_return false;
@@ -88,8 +113,7 @@ asio::awaitable<void> PrimaryKeeper::run() {
         if (!adopted_ && snapshot_place_) {
             // The first primary after a start from the snapshot: catch up from its place
             // when it is the database the snapshot was taken of.
-            if (snapshot_place_->database == primary->description &&
-                snapshot_place_->position != 0) {
+            if (snapshot_is_of(*primary)) {
                 listener_.resume_from(snapshot_place_->position);
                 resume = true;
                 spdlog::info(

@@ -31,9 +31,9 @@ class PrimaryKeeper {
     // request sees an empty mirror. False when the load failed (run() retries it).
     boost::asio::awaitable<bool> adopt_initial();
 
-    // After a start from the local snapshot: when the primary it was taken of returns,
-    // the mirror catches up from the snapshot's place in the change feed instead of
-    // loading everything.
+    // After a start that loaded the local snapshot: when the primary it was taken of is
+    // (or comes back) in use, the mirror catches up from the snapshot's place in the
+    // change feed instead of loading everything.
     void resume_from_snapshot(store::MirrorStatus::FeedPlace place) {
         snapshot_place_ = std::move(place);
     }
@@ -47,6 +47,7 @@ class PrimaryKeeper {
 
   private:
     boost::asio::awaitable<void> find_primary();
+    bool snapshot_is_of(const db::Primary& primary) const;
     void adopt(const std::shared_ptr<const db::Primary>& primary);
     boost::asio::awaitable<void> pause(std::chrono::milliseconds delay);
 

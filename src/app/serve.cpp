@@ -161,12 +161,14 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
     // one. Reads answer what it holds, marked stale since it was last in sync.
     const bool from_snapshot =
         local_state && database_configured && !using_primary && snapshot.present;
+    bool snapshot_loaded = false;
     if (local_state) {
         const auto primary = database.primary();
         if (from_snapshot || !database_configured ||
             (primary && snapshot.mark.database == primary->description)) {
-            // With the same primary in use, the full load below only writes what changed.
+            // With the same primary in use, the mirror then reads only what changed since.
             load_snapshot(memory, snapshot);
+            snapshot_loaded = true;
             if (database_configured) {
                 mirror_status.restore({snapshot.mark.database, snapshot.mark.feed_position},
                                       snapshot.mark.synced_at);
@@ -223,7 +225,7 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
         replayer = std::make_unique<JournalReplayer>(
             *journal, *mirrored, database, *breaker, settings.database.statement_timeout,
             [keeper = keeper.get()] { keeper->reload_mirror(); });
-        if (from_snapshot) {
+        if (snapshot_loaded) {
             keeper->resume_from_snapshot({snapshot.mark.database, snapshot.mark.feed_position});
         }
         if (using_primary) load_mirror_before_serving(*keeper);

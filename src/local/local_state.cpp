@@ -13,6 +13,7 @@
 #include "domain/api_json.hpp"
 #include "domain/timestamps.hpp"
 #include "domain/validation.hpp"
+#include "store/freed_memory.hpp"
 
 namespace gateway::local {
 
@@ -29,6 +30,10 @@ constexpr std::int64_t kSchemaVersion = 1;
 constexpr auto kMarkInterval = 5s;
 // After a failed write, the writer waits this long before it tries again.
 constexpr auto kRetryPause = 1s;
+// Once this many changes were written (the mirror's first load, say) and the writer then
+// finds nothing to do, the memory their queue held is handed back to the system.
+constexpr std::size_t kLargeBatch = 10'000;
+constexpr auto kBurstSettle = 200ms;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS state (
@@ -274,6 +279,11 @@ std::uint64_t LocalState::last_ticket() const {
     return queued_;
 }
 
+std::uint64_t LocalState::unwritten() const {
+    std::lock_guard lock(mutex_);
+    return queued_ - written_;
+}
+
 domain::Millis LocalState::last_written() const {
     std::lock_guard lock(mutex_);
     return last_written_;
@@ -308,12 +318,21 @@ void LocalState::complete_waiters(std::uint64_t upto, bool ok) {
 void LocalState::run() {
     std::unique_lock lock(mutex_);
     bool last_failed = false;
+    std::size_t written_since_release = 0;
     while (true) {
-        const auto pause = last_failed ? kRetryPause : kMarkInterval;
+        const bool after_burst = written_since_release >= kLargeBatch;
+        const auto pause = last_failed ? kRetryPause : after_burst ? kBurstSettle : kMarkInterval;
         wake_.wait_for(lock, pause, [this, last_failed] {
             return stopping_ || (!last_failed && (!pending_.empty() || reset_pending_));
         });
         const bool final_round = stopping_;
+        if (after_burst && pending_.empty() && !final_round) {
+            // Nothing came for a moment after a burst: the burst is over.
+            lock.unlock();
+            store::release_freed_memory();
+            written_since_release = 0;
+            lock.lock();
+        }
         // The mark first, then the changes: everything the mark claims was applied to the
         // mirror before it was set, so its change is in this batch or an earlier one.
         lock.unlock();
@@ -337,6 +356,10 @@ void LocalState::run() {
                           final_round ? "" : "; retrying");
         }
         complete_waiters(upto, failure.empty());
+        if (failure.empty()) {
+            written_since_release += batch.size();
+            batch = {};
+        }
         lock.lock();
         last_failed = !failure.empty();
         if (last_failed) {

@@ -104,6 +104,9 @@ class LocalState final : public store::MirrorChangeSink {
             token);
     }
 
+    // Changes queued and not yet on disk (the write-behind backlog).
+    std::uint64_t unwritten() const;
+
     // When the snapshot was last written, and the last write failure (empty if none).
     domain::Millis last_written() const;
     std::string last_failure() const;

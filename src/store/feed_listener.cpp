@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #ifdef __GLIBC__
-#include <malloc.h>
 #endif
 #include <random>
 #include <unordered_set>
@@ -15,6 +14,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "domain/timestamps.hpp"
+#include "store/freed_memory.hpp"
 #include "store/pg_store_errors.hpp"
 
 namespace gateway::store {
@@ -29,15 +29,6 @@ namespace {
 constexpr std::chrono::milliseconds kFeedReadCap = 2s;
 // Ids fetched per statement when many changed at once.
 constexpr std::size_t kFetchBatch = 1000;
-
-// A full load holds the whole result and a copy of every API for a moment (about a
-// fifth of the process with 100,000 APIs); glibc keeps such freed memory mapped unless
-// asked to give it back.
-void release_freed_memory() {
-#ifdef __GLIBC__
-    malloc_trim(0);
-#endif
-}
 
 }  // namespace
 
@@ -72,6 +63,15 @@ asio::awaitable<std::optional<db::DbError>> FeedListener::load_once(
     if (!connection) co_return connection.error();
     const std::function<void()> nothing_more;  // named: see PrimaryKeeper::run
     co_return co_await load_everything(**connection, nothing_more);
+}
+
+asio::awaitable<std::optional<db::DbError>> FeedListener::catch_up_once(
+    std::shared_ptr<db::ConnectionPool> pool) {
+    const auto executor = co_await asio::this_coro::executor;
+    auto connection = co_await pool->open_dedicated(executor, options_.connect_timeout);
+    if (!connection) co_return connection.error();
+    const std::function<void()> nothing_more;  // named: see PrimaryKeeper::run
+    co_return co_await sync(**connection, nothing_more);
 }
 
 asio::awaitable<void> FeedListener::follow(std::shared_ptr<db::ConnectionPool> pool,
@@ -181,6 +181,7 @@ asio::awaitable<std::optional<db::DbError>> FeedListener::load_everything(
     if (!snapshot) co_return snapshot.error();
     const std::size_t count = snapshot->apis.size();
     mirror_.load(std::move(snapshot->apis), generation);
+    // The result and the records it replaced: about a fifth of the process with 100,000 APIs.
     release_freed_memory();
     position_ = snapshot->position;
     status_.mark_position(*position_);

@@ -61,6 +61,12 @@ class FeedListener {
     boost::asio::awaitable<std::optional<db::DbError>> load_once(
         std::shared_ptr<db::ConnectionPool> pool);
 
+    // As load_once, but continues from the position given to resume_from() (a snapshot
+    // of the same database): only what changed since is read, unless the feed was pruned
+    // past it, in which case everything is loaded.
+    boost::asio::awaitable<std::optional<db::DbError>> catch_up_once(
+        std::shared_ptr<db::ConnectionPool> pool);
+
   private:
     // Brings the mirror up to date over `connection`; the failure, if any.
     boost::asio::awaitable<std::optional<db::DbError>> sync(db::PgConnection& connection,

@@ -103,6 +103,7 @@ const std::vector<ContractOperation> kContractOperations = {
     {"/openapi.json", "get", "200"},
     {"/health/live", "get", "200"},
     {"/health/ready", "get", "200"},
+    {"/journal/conflicts", "get", "200"},
     // HEAD wherever GET, OPTIONS everywhere.
     {"/apis", "head", "200"},
     {"/apis/{ref}", "head", "200"},
@@ -110,12 +111,14 @@ const std::vector<ContractOperation> kContractOperations = {
     {"/openapi.json", "head", "200"},
     {"/health/live", "head", "200"},
     {"/health/ready", "head", "200"},
+    {"/journal/conflicts", "head", "200"},
     {"/apis", "options", "204"},
     {"/apis/{ref}", "options", "204"},
     {"/health", "options", "204"},
     {"/openapi.json", "options", "204"},
     {"/health/live", "options", "204"},
     {"/health/ready", "options", "204"},
+    {"/journal/conflicts", "options", "204"},
 };
 
 const std::vector<std::string> kHttpMethods = {"get",     "put",  "post",  "delete",
@@ -263,6 +266,29 @@ TEST(OpenApiDocument, CreateAnswersWithLocationAndETag) {
     const json::object& headers = created.at("headers").as_object();
     EXPECT_TRUE(headers.contains("Location"));
     EXPECT_TRUE(headers.contains("ETag"));
+}
+
+TEST(OpenApiDocument, WritesMayAnswerWithReplicationPending) {
+    const std::vector<ContractOperation> writes = {{"/apis", "post", "201"},
+                                                   {"/apis/{ref}", "put", "200"},
+                                                   {"/apis/{ref}", "patch", "200"},
+                                                   {"/apis/{ref}", "delete", "204"}};
+    for (const ContractOperation& write : writes) {
+        const json::object& success = dereferenced(
+            operation(write.path, write.method).at("responses").at(write.success_status));
+        const json::value* headers = success.if_contains("headers");
+        ASSERT_NE(headers, nullptr) << write.method << " " << write.path;
+        EXPECT_TRUE(headers->as_object().contains("Replication"))
+            << write.method << " " << write.path;
+    }
+}
+
+TEST(OpenApiDocument, JournalConflictsIsNotFoundWithoutADatabase) {
+    for (const char* method : {"get", "head", "options"}) {
+        EXPECT_TRUE(operation("/journal/conflicts", method).at("responses").as_object().contains(
+            "404"))
+            << method;
+    }
 }
 
 TEST(OpenApiDocument, ReadinessDescribesNotReadyAs503) {

@@ -292,5 +292,55 @@ TEST_F(FailoverTest, ARestartWhileThePrimaryIsDownServesTheLocalSnapshotThenCatc
     expect_clean_exit(server);
 }
 
+// A restart with the primary up: the snapshot is loaded and only what changed since it
+// was written is read from the change feed, not everything again beside it.
+TEST_F(FailoverTest, ARestartWithThePrimaryUpCatchesUpFromTheLocalSnapshot) {
+    TemporaryDirectory data;
+    Environment env = server_environment();
+    env["DATA_DIR"] = (data.path() / "state").string();
+    const std::string kept = unique_name("resume");
+    const std::string changed = unique_name("resume");
+    const std::string removed = unique_name("resume");
+    {
+        ServerProcess server(env);
+        HttpClient client(server.port());
+        for (const auto& name : {kept, changed, removed}) {
+            must_create_api(client, minimal_api(name));
+        }
+        server.send_signal(SIGTERM);
+        expect_clean_exit(server);
+    }
+    // Written by "another instance" while this one was away.
+    const std::string added = unique_name("resume");
+    {
+        ServerProcess other(server_environment());
+        HttpClient client(other.port());
+        ASSERT_TRUE(HasStatus(
+            patch_api(client, changed, boost::json::object{{"description", "while away"}}), 200));
+        ASSERT_TRUE(HasStatus(delete_api(client, removed), 204));
+        must_create_api(client, minimal_api(added));
+        other.send_signal(SIGTERM);
+        expect_clean_exit(other);
+    }
+
+    ServerProcess server(env);
+    HttpClient client(server.port());
+    EXPECT_TRUE(server.wait_for_output("caught up from the local snapshot", kIoTimeout))
+        << server.output();
+    EXPECT_EQ(server.output().find("mirror: loaded"), std::string::npos)
+        << "the mirror was loaded again in full:\n"
+        << server.output();
+    EXPECT_TRUE(HasStatus(get_api(client, kept), 200));
+    const Response read = get_api(client, changed);
+    ASSERT_TRUE(HasStatus(read, 200));
+    EXPECT_EQ(read.json().at("description"), "while away") << read.body;
+    EXPECT_FALSE(read.header("Stale-Since")) << "caught up before it served";
+    EXPECT_TRUE(HasStatus(get_api(client, removed), 404));
+    EXPECT_TRUE(HasStatus(get_api(client, added), 200));
+    EXPECT_EQ(string_at(health_database(client.request("GET", "/health")), "type"), "postgresql");
+    server.send_signal(SIGTERM);
+    expect_clean_exit(server);
+}
+
 }  // namespace
 }  // namespace gateway::test
