@@ -5,6 +5,7 @@
 #include <boost/json/monotonic_resource.hpp>
 
 #include "api/errors.hpp"
+#include "api/idempotency_key.hpp"
 #include "api/json_body.hpp"
 #include "api/list_params.hpp"
 #include "domain/api_json.hpp"
@@ -52,9 +53,43 @@ Response page_response(const store::ApiPage& page) {
     return response;
 }
 
+// The answer a keyed write gave, as it gave it.
+Response recorded_response(const store::RecordedOutcome& outcome) {
+    Response response;
+    response.status = outcome.status;
+    response.body = outcome.body;
+    if (outcome.status == 204) response.content_type.clear();
+    if (outcome.revision != 0) {
+        response.headers.emplace_back("ETag", domain::etag_for(outcome.revision));
+    }
+    if (outcome.status == 201) response.headers.emplace_back("Location", "/apis/" + outcome.api_id);
+    return response;
+}
+
 }  // namespace
 
+std::optional<Response> ApiHandlers::malformed_key(const Request& request) {
+    if (!request.idempotency_key) return std::nullopt;
+    auto key = parse_idempotency_key(*request.idempotency_key);
+    if (key) return std::nullopt;
+    return error_response(400, key.error());
+}
+
+boost::asio::awaitable<Response> ApiHandlers::keyed(const Request& request,
+                                                    store::WriteRequest write) {
+    // malformed_key() let it through.
+    store::IdempotencyKey key{parse_idempotency_key(*request.idempotency_key).value(),
+                              request_fingerprint(request)};
+    auto outcome = co_await repository_.write_once(std::move(key), std::move(write));
+    if (!outcome) co_return store_error_response(outcome.error());
+    Response response = recorded_response(outcome->outcome);
+    if (outcome->replayed) response.headers.emplace_back(std::string(kReplayedHeader), "true");
+    mark_if_pending(response);
+    co_return response;
+}
+
 boost::asio::awaitable<Response> ApiHandlers::create(const Request& request) {
+    if (auto refused = malformed_key(request)) co_return std::move(*refused);
     // The body is only read to validate it: parsing into a buffer of this frame spares
     // the allocator a call for every value in it.
     std::array<unsigned char, 4096> parse_buffer;
@@ -63,6 +98,12 @@ boost::asio::awaitable<Response> ApiHandlers::create(const Request& request) {
     if (!body) co_return std::move(body).error();
     auto spec = domain::spec_from_json(*body);
     if (!spec) co_return validation_error_response(spec.error());
+    if (request.idempotency_key) {
+        store::WriteRequest write;
+        write.kind = store::WriteRequest::Kind::create;
+        write.spec = std::move(spec).value();
+        co_return co_await keyed(request, std::move(write));
+    }
 
     auto created = co_await repository_.create(std::move(spec).value());
     if (!created) co_return store_error_response(created.error());
@@ -105,12 +146,21 @@ void ApiHandlers::mark_if_stale(Response& response) const {
 }
 
 boost::asio::awaitable<Response> ApiHandlers::replace(const Request& request, std::string ref) {
+    if (auto refused = malformed_key(request)) co_return std::move(*refused);
     std::array<unsigned char, 4096> parse_buffer;  // as in create()
     boost::json::monotonic_resource parse_memory(parse_buffer.data(), parse_buffer.size());
     auto body = read_json_object(request, {"application/json"}, &parse_memory);
     if (!body) co_return std::move(body).error();
     auto spec = domain::spec_from_json(*body);
     if (!spec) co_return validation_error_response(spec.error());
+    if (request.idempotency_key) {
+        store::WriteRequest write;
+        write.kind = store::WriteRequest::Kind::replace;
+        write.ref = std::move(ref);
+        write.spec = std::move(spec).value();
+        write.precondition = precondition_of(request);
+        co_return co_await keyed(request, std::move(write));
+    }
 
     auto replaced = co_await repository_.replace(std::move(ref), std::move(spec).value(),
                                                  precondition_of(request));
@@ -121,8 +171,17 @@ boost::asio::awaitable<Response> ApiHandlers::replace(const Request& request, st
 }
 
 boost::asio::awaitable<Response> ApiHandlers::patch(const Request& request, std::string ref) {
+    if (auto refused = malformed_key(request)) co_return std::move(*refused);
     auto body = read_json_object(request, {"application/merge-patch+json", "application/json"});
     if (!body) co_return std::move(body).error();
+    if (request.idempotency_key) {
+        store::WriteRequest write;
+        write.kind = store::WriteRequest::Kind::patch;
+        write.ref = std::move(ref);
+        write.merge_patch = std::move(body).value();
+        write.precondition = precondition_of(request);
+        co_return co_await keyed(request, std::move(write));
+    }
 
     auto patched = co_await repository_.patch(std::move(ref), std::move(body).value(),
                                               precondition_of(request));
@@ -133,6 +192,14 @@ boost::asio::awaitable<Response> ApiHandlers::patch(const Request& request, std:
 }
 
 boost::asio::awaitable<Response> ApiHandlers::remove(const Request& request, std::string ref) {
+    if (auto refused = malformed_key(request)) co_return std::move(*refused);
+    if (request.idempotency_key) {
+        store::WriteRequest write;
+        write.kind = store::WriteRequest::Kind::remove;
+        write.ref = std::move(ref);
+        write.precondition = precondition_of(request);
+        co_return co_await keyed(request, std::move(write));
+    }
     auto removed = co_await repository_.remove(std::move(ref), precondition_of(request));
     if (!removed) co_return store_error_response(removed.error());
     Response response;

@@ -29,6 +29,10 @@ using ReplicationPending = std::function<bool()>;
 // journal to be replayed into the primary.
 inline constexpr std::string_view kReplicationHeader = "Replication";
 
+// The response header that marks the answer of an earlier request with the same
+// Idempotency-Key, sent again.
+inline constexpr std::string_view kReplayedHeader = "Idempotent-Replayed";
+
 class ApiHandlers {
   public:
     explicit ApiHandlers(store::Repository& repository, StaleSince stale_since = {},
@@ -45,6 +49,10 @@ class ApiHandlers {
     boost::asio::awaitable<Response> remove(const Request& request, std::string ref);
 
   private:
+    // 400 for an Idempotency-Key header that names no key; nullopt otherwise.
+    static std::optional<Response> malformed_key(const Request& request);
+    // A write sent with an Idempotency-Key: carried out once for that key.
+    boost::asio::awaitable<Response> keyed(const Request& request, store::WriteRequest write);
     void mark_if_stale(Response& response) const;
     void mark_if_pending(Response& response) const;
 

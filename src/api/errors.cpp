@@ -47,6 +47,10 @@ Response store_error_response(const store::StoreError& error) {
             return error_response(412, error.detail);
         case StoreErrc::invalid:
             return validation_error_response(error.field_errors);
+        case StoreErrc::key_reused:
+            return error_response(422, error.detail);
+        case StoreErrc::key_in_progress:
+            return error_response(409, error.detail);
         case StoreErrc::unavailable: {
             Response response = error_response(503, error.detail);
             if (error.retry_after) {

@@ -15,6 +15,8 @@ struct Request {
     std::string_view target;        // origin form: "/apis?limit=3"
     std::string_view content_type;  // empty when absent
     std::optional<std::string_view> if_match;
+    // Several lines are joined with ", ", which no single key parses as.
+    std::optional<std::string_view> idempotency_key;
     std::string_view body;
 };
 

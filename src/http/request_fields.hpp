@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/fields.hpp>
@@ -14,5 +15,8 @@ namespace gateway::http {
 // lookup in Beast's fields sees the first line only. nullopt when the field is absent.
 std::optional<std::string> combined_field(const boost::beast::http::fields& fields,
                                           boost::beast::http::field name);
+// The same for a field Beast has no name for (Idempotency-Key).
+std::optional<std::string> combined_field(const boost::beast::http::fields& fields,
+                                          std::string_view name);
 
 }  // namespace gateway::http

@@ -62,12 +62,14 @@ std::optional<api::Response> refusal_for(const beast::error_code& ec, std::size_
 }
 
 api::Request to_api_request(const bhttp::request<bhttp::string_body>& message,
-                            const std::optional<std::string>& if_match) {
+                            const std::optional<std::string>& if_match,
+                            const std::optional<std::string>& idempotency_key) {
     api::Request request;
     request.method = message.method_string();
     request.target = message.target();
     request.content_type = message[bhttp::field::content_type];
     if (if_match) request.if_match = *if_match;
+    if (idempotency_key) request.idempotency_key = *idempotency_key;
     request.body = message.body();
     return request;
 }
@@ -231,7 +233,8 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
     }
 
     const auto if_match = combined_field(message, bhttp::field::if_match);
-    api::Request request = to_api_request(message, if_match);
+    const auto idempotency_key = combined_field(message, std::string_view("Idempotency-Key"));
+    api::Request request = to_api_request(message, if_match, idempotency_key);
     api::Response answer;
     clear_deadline();  // the handler bounds its own waits (storage timeouts)
     try {

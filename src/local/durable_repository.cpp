@@ -54,4 +54,13 @@ asio::awaitable<StoreResult<store::Done>> DurableRepository::remove(
     co_return co_await once_written(store_.remove_now(ref, precondition));
 }
 
+asio::awaitable<StoreResult<store::KeyedOutcome>> DurableRepository::write_once(
+    store::IdempotencyKey key, store::WriteRequest request) {
+    // Named before the co_await: see PrimaryKeeper::run.
+    store::IdempotencyTable::Run run = [this, &request] {
+        return store::perform(*this, std::move(request));
+    };
+    co_return co_await keys_.run_once(std::move(key), std::move(run));
+}
+
 }  // namespace gateway::local

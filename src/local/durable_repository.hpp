@@ -6,6 +6,7 @@
 #pragma once
 
 #include "local/local_state.hpp"
+#include "store/idempotency_table.hpp"
 #include "store/memory_store.hpp"
 #include "store/repository.hpp"
 
@@ -29,6 +30,10 @@ class DurableRepository final : public store::Repository {
     boost::asio::awaitable<store::StoreResult<store::Done>> remove(
         std::string ref, domain::Precondition precondition) override;
 
+    // Keys live in this process only: they do not survive a restart as the APIs do.
+    boost::asio::awaitable<store::StoreResult<store::KeyedOutcome>> write_once(
+        store::IdempotencyKey key, store::WriteRequest request) override;
+
   private:
     // After a successful write: waits until it is on disk; the error when writing failed.
     template <class T>
@@ -36,6 +41,7 @@ class DurableRepository final : public store::Repository {
 
     store::MemoryStore& store_;
     LocalState& state_;
+    store::IdempotencyTable keys_;
 };
 
 }  // namespace gateway::local

@@ -45,14 +45,15 @@ ORDER BY change.position)sql"};
 constexpr db::Statement kSnapshotPosition{"feed_snapshot_position",
                                           "SELECT pg_snapshot_xmin(pg_current_snapshot())::text"};
 
-// journal_applied goes with it, after a week whatever the feed's retention: its rows guard
-// against replaying an entry twice when an instance died between the commit and noting it
-// locally, and such an instance replays as soon as it is back. Beyond the week a replay
-// would still meet the API's moved revision (or its taken id) and be reported as a
-// conflict rather than applied twice.
+// Expired Idempotency-Keys go with it. So does journal_applied, after a week whatever the
+// feed's retention: its rows guard against replaying an entry twice when an instance died
+// between the commit and noting it locally, and such an instance replays as soon as it is
+// back. Beyond the week a replay would still meet the API's moved revision (or its taken
+// id) and be reported as a conflict rather than applied twice.
 constexpr db::Statement kPruneChanges{"feed_prune",
                                       R"sql(WITH applied_gone AS (
     DELETE FROM journal_applied WHERE applied_at < clock_timestamp() - interval '7 days'),
+keys_gone AS (DELETE FROM idempotency_keys WHERE expires_at <= clock_timestamp()),
 gone AS (
     DELETE FROM api_changes
     WHERE changed_at < clock_timestamp() - make_interval(secs => $1::double precision)

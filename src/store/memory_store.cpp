@@ -300,4 +300,11 @@ void MemoryStore::unindex_locked(const Stored& stored) {
     const StoredPtr owner = by_id_.take(api.id);
 }
 
+boost::asio::awaitable<StoreResult<KeyedOutcome>> MemoryStore::write_once(IdempotencyKey key,
+                                                                          WriteRequest request) {
+    // Named before the co_await: see PrimaryKeeper::run.
+    IdempotencyTable::Run run = [this, &request] { return perform(*this, std::move(request)); };
+    co_return co_await keys_.run_once(std::move(key), std::move(run));
+}
+
 }  // namespace gateway::store

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/idempotency_table.hpp"
 #include "store/mirror_change_sink.hpp"
 #include "store/ordered_blocks.hpp"
 #include "store/repository.hpp"
@@ -49,6 +50,9 @@ class MemoryStore final : public Repository {
         domain::Precondition precondition) override;
     boost::asio::awaitable<StoreResult<Done>> remove(std::string ref,
                                                      domain::Precondition precondition) override;
+    // Keys live in this process only, as the APIs do.
+    boost::asio::awaitable<StoreResult<KeyedOutcome>> write_once(IdempotencyKey key,
+                                                                 WriteRequest request) override;
 
     // The same operations without a coroutine frame, for callers that are not on an
     // executor (tests, a future warm mirror loading at start).
@@ -128,6 +132,7 @@ class MemoryStore final : public Repository {
     bool removed_locked(std::string_view id) const;
     void remember_removed_locked(std::string_view id);
 
+    IdempotencyTable keys_;
     mutable std::shared_mutex mutex_;
     // by_order_ and by_id_ own the records (reads hand out shares of them); the unique
     // keys point at records by_id_ holds, an 8-byte slot instead of a 16-byte share.

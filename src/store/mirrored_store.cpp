@@ -208,4 +208,29 @@ asio::awaitable<StoreResult<Done>> MirroredStore::remove(std::string ref,
     co_return Done{};
 }
 
+asio::awaitable<StoreResult<KeyedOutcome>> MirroredStore::write_once(IdempotencyKey key,
+                                                                     WriteRequest request) {
+    // A key taken by a journaled write is held by this instance only (the replay does not
+    // carry it to PostgreSQL), so it is asked first.
+    if (const auto held = local_keys_.lookup(key)) co_return IdempotencyTable::answer(*held);
+    const auto target = writer();
+    if (!primary_unavailable(target.get())) {
+        auto written = co_await target->store->keyed_write(key, request);
+        if (written) {
+            if (!written->keyed.replayed) {
+                const bool changed = written->api ? mirror_.apply_current(*written->api)
+                                                  : mirror_.apply_removed(written->removed_id);
+                if (changed) target->notifier->changed(co_await asio::this_coro::executor);
+            }
+            co_return std::move(written->keyed);
+        }
+        if (!written.error().unreached || !journal_writes_) {
+            co_return domain::unexpected(std::move(written).error());
+        }
+    }
+    // Journaled (or refused): through the ordinary writes, which decide which.
+    IdempotencyTable::Run run = [this, &request] { return perform(*this, std::move(request)); };
+    co_return co_await local_keys_.run_once(std::move(key), std::move(run));
+}
+
 }  // namespace gateway::store

@@ -19,6 +19,7 @@
 #include "db/circuit_breaker.hpp"
 #include "db/database_manager.hpp"
 #include "store/change_notifier.hpp"
+#include "store/idempotency_table.hpp"
 #include "store/memory_store.hpp"
 #include "store/pg_store.hpp"
 #include "store/repository.hpp"
@@ -49,6 +50,10 @@ class MirroredStore final : public Repository {
         domain::Precondition precondition) override;
     boost::asio::awaitable<StoreResult<Done>> remove(std::string ref,
                                                      domain::Precondition precondition) override;
+    // With the primary: the key in PostgreSQL, in the change's transaction. A journaled
+    // write's key is held by this process until its lifetime ends, and is asked first.
+    boost::asio::awaitable<StoreResult<KeyedOutcome>> write_once(IdempotencyKey key,
+                                                                 WriteRequest request) override;
 
     // --- the primary keeper's side
 
@@ -93,6 +98,7 @@ class MirroredStore final : public Repository {
     const bool started_on_fallback_;
     WriteJournal& journal_;
     const bool journal_writes_;
+    IdempotencyTable local_keys_;  // of writes journaled here
     std::atomic<bool> adopted_{false};
     mutable std::mutex writer_mutex_;  // a plain mutex: see DatabaseManager::primary_mutex_
     mutable std::shared_ptr<const Writer> writer_;

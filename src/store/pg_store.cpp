@@ -211,13 +211,18 @@ boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::create(ApiSpec spec) {
     if (auto error = unstorable(spec)) co_return domain::unexpected(std::move(*error));
     auto connection = co_await acquire();
     if (!connection) co_return domain::unexpected(std::move(connection).error());
+    co_return co_await create_on(**connection, std::move(spec));
+}
 
+boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::create_on(Connection& connection,
+                                                               ApiSpec spec) {
+    if (auto error = unstorable(spec)) co_return domain::unexpected(std::move(*error));
     db::Params params;
     params.reserve(12);
     params.emplace_back(domain::new_api_id());
     append_spec_params(params, spec);
     params.emplace_back(write_deadline(settings_.statement_timeout));
-    auto result = co_await run(**connection, sql::kInsertApi, params);
+    auto result = co_await run(connection, sql::kInsertApi, params);
     if (!result) co_return domain::unexpected(write_failed(result.error(), &spec));
     co_return only_api(*result, sql::kInsertApi);
 }
@@ -282,7 +287,17 @@ boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::replace(std::string ref, Ap
     if (auto error = unstorable(spec)) co_return domain::unexpected(std::move(*error));
     auto connection = co_await acquire();
     if (!connection) co_return domain::unexpected(std::move(connection).error());
+    co_return co_await replace_on(**connection, std::move(ref), std::move(spec),
+                                  std::move(precondition));
+}
 
+boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::replace_on(Connection& connection,
+                                                                std::string ref, ApiSpec spec,
+                                                                Precondition precondition) {
+    if (!could_name_an_api(ref)) {
+        co_return store_error(StoreErrc::not_found, not_found_detail(ref));
+    }
+    if (auto error = unstorable(spec)) co_return domain::unexpected(std::move(*error));
     db::Params params = ref_params(ref);
     params.emplace_back(admitted_revisions(precondition));
     append_spec_params(params, spec);
@@ -292,10 +307,10 @@ boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::replace(std::string ref, Ap
     for (;;) {
         // Precondition, uniqueness and the no-op rule are all decided by this statement.
         params.back() = write_deadline(settings_.statement_timeout);
-        auto result = co_await run(**connection, sql::kUpdateApi, params);
+        auto result = co_await run(connection, sql::kUpdateApi, params);
         if (!result) co_return domain::unexpected(write_failed(result.error(), &spec));
         if (result->rows() == 1) co_return only_api(*result, sql::kUpdateApi);
-        auto why = co_await explain_miss(**connection, ref, precondition);
+        auto why = co_await explain_miss(connection, ref, precondition);
         if (!why) co_return why;
         // It exists and its revision is admitted: it was created, renamed or changed
         // between the two statements. The next round sees the new state.
@@ -310,10 +325,20 @@ boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::patch(std::string ref,
     }
     auto connection = co_await acquire();
     if (!connection) co_return domain::unexpected(std::move(connection).error());
+    co_return co_await patch_on(**connection, std::move(ref), std::move(merge_patch),
+                                std::move(precondition));
+}
 
+boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::patch_on(Connection& connection,
+                                                              std::string ref,
+                                                              boost::json::object merge_patch,
+                                                              Precondition precondition) {
+    if (!could_name_an_api(ref)) {
+        co_return store_error(StoreErrc::not_found, not_found_detail(ref));
+    }
     // Rounds are not capped, as in replace(): each lost round is another writer's win.
     for (;;) {
-        auto current = co_await find_on(**connection, ref);
+        auto current = co_await find_on(connection, ref);
         if (!current) co_return current;
         const domain::Api& api = **current;
         if (!precondition.admits(api.revision)) {
@@ -335,7 +360,7 @@ boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::patch(std::string ref,
         db::Params params{api.id, std::nullopt, int_array({api.revision})};
         append_spec_params(params, *spec);
         params.emplace_back(write_deadline(settings_.statement_timeout));
-        auto result = co_await run(**connection, sql::kUpdateApi, params);
+        auto result = co_await run(connection, sql::kUpdateApi, params);
         if (!result) co_return domain::unexpected(write_failed(result.error(), &spec.value()));
         if (result->rows() == 1) co_return only_api(*result, sql::kUpdateApi);
     }
@@ -355,16 +380,24 @@ boost::asio::awaitable<StoreResult<std::string>> PgStore::remove_returning_id(
     }
     auto connection = co_await acquire();
     if (!connection) co_return domain::unexpected(std::move(connection).error());
+    co_return co_await remove_on(**connection, std::move(ref), std::move(precondition));
+}
 
+boost::asio::awaitable<StoreResult<std::string>> PgStore::remove_on(Connection& connection,
+                                                                    std::string ref,
+                                                                    Precondition precondition) {
+    if (!could_name_an_api(ref)) {
+        co_return store_error(StoreErrc::not_found, not_found_detail(ref));
+    }
     db::Params params = ref_params(ref);
     params.emplace_back(admitted_revisions(precondition));
     params.emplace_back();  // the deadline, set for each round
     for (;;) {              // uncapped, as in replace()
         params.back() = write_deadline(settings_.statement_timeout);
-        auto result = co_await run(**connection, sql::kDeleteApi, params);
+        auto result = co_await run(connection, sql::kDeleteApi, params);
         if (!result) co_return domain::unexpected(write_failed(result.error(), nullptr));
         if (result->rows() == 1) co_return std::string(result->text(0, 0));
-        auto why = co_await explain_miss(**connection, ref, precondition);
+        auto why = co_await explain_miss(connection, ref, precondition);
         if (!why) co_return domain::unexpected(std::move(why).error());
     }
 }

@@ -37,9 +37,42 @@ class PgStore final : public Repository {
     boost::asio::awaitable<StoreResult<std::string>> remove_returning_id(
         std::string ref, domain::Precondition precondition);
 
+    // The key, the change and its answer in one transaction (pg_keyed_write.cpp).
+    boost::asio::awaitable<StoreResult<KeyedOutcome>> write_once(IdempotencyKey key,
+                                                                 WriteRequest request) override;
+
+    // write_once(), with what the mirror needs: the record written (none for a delete or
+    // a replay) and the id removed (a delete's).
+    struct KeyedWrite {
+        KeyedOutcome keyed;
+        domain::ApiPtr api;
+        std::string removed_id;
+    };
+    boost::asio::awaitable<StoreResult<KeyedWrite>> keyed_write(IdempotencyKey key,
+                                                                WriteRequest request);
+
     const std::shared_ptr<db::ConnectionPool>& pool() const { return pool_; }
 
   private:
+    // The writes on a connection already held (in a transaction, for a keyed write).
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> create_on(db::PgConnection& connection,
+                                                                  domain::ApiSpec spec);
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> replace_on(
+        db::PgConnection& connection, std::string ref, domain::ApiSpec spec,
+        domain::Precondition precondition);
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> patch_on(db::PgConnection& connection,
+                                                                 std::string ref,
+                                                                 boost::json::object merge_patch,
+                                                                 domain::Precondition precondition);
+    boost::asio::awaitable<StoreResult<std::string>> remove_on(db::PgConnection& connection,
+                                                               std::string ref,
+                                                               domain::Precondition precondition);
+    boost::asio::awaitable<StoreResult<KeyedWrite>> write_on(db::PgConnection& connection,
+                                                             WriteRequest request);
+    // BEGIN, COMMIT, ROLLBACK: the failure, if any, reported to the breaker too.
+    boost::asio::awaitable<std::optional<db::DbError>> simple(db::PgConnection& connection,
+                                                              std::string_view sql);
+
     boost::asio::awaitable<StoreResult<db::PooledConnection>> acquire();
     // One statement, its outcome reported to the breaker.
     boost::asio::awaitable<db::DbResult<db::PgResult>> run(db::PgConnection& connection,

@@ -14,6 +14,7 @@
 #include "domain/api.hpp"
 #include "domain/cursor.hpp"
 #include "domain/precondition.hpp"
+#include "store/idempotency.hpp"
 #include "store/store_error.hpp"
 
 namespace gateway::store {
@@ -52,6 +53,13 @@ class Repository {
 
     virtual boost::asio::awaitable<StoreResult<Done>> remove(std::string ref,
                                                              domain::Precondition precondition) = 0;
+
+    // Carries out `request` once for `key`: a retry with the same key and fingerprint gets
+    // the first answer again (replayed), the same key with another fingerprint is
+    // StoreErrc::key_reused, and one that arrives while the first still runs may be
+    // StoreErrc::key_in_progress. A request that fails leaves no trace of its key.
+    virtual boost::asio::awaitable<StoreResult<KeyedOutcome>> write_once(IdempotencyKey key,
+                                                                         WriteRequest request) = 0;
 };
 
 }  // namespace gateway::store

@@ -19,6 +19,8 @@ enum class StoreErrc {
     precondition_failed,  // 412: If-Match did not admit the current revision
     invalid,              // 422: a patched result failed validation (field_errors says why)
     unavailable,          // 503: the storage cannot answer now (timeout, connection lost)
+    key_reused,           // 422: an Idempotency-Key sent before with another request
+    key_in_progress,      // 409: the first request with this Idempotency-Key still runs
 };
 
 struct StoreError {

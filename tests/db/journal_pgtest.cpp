@@ -22,6 +22,7 @@
 #include "support/pg_scratch_role.hpp"
 #include "support/pg_test_env.hpp"
 #include "support/private_pg_cluster.hpp"
+#include "support/raw_connection.hpp"
 #include "support/response_assertions.hpp"
 #include "support/server_fixture.hpp"
 #include "support/server_output.hpp"
@@ -259,6 +260,64 @@ TEST_F(JournalTest, AKillInTheMiddleOfAReplayAppliesEveryEntryExactlyOnce) {
     EXPECT_TRUE(conflicts.json().at("conflicts").as_array().empty()) << conflicts.body;
     server->send_signal(SIGTERM);
     expect_clean_exit(*server);
+}
+
+// A client whose answer was lost retries with its Idempotency-Key: the change is not
+// made twice, whether the primary took it (the key is in PostgreSQL, in the change's
+// transaction) or the journal did (the key is held by the instance that journaled it).
+TEST_F(JournalTest, ARetryWithTheSameIdempotencyKeyAfterALostAnswerChangesNothingTwice) {
+    TemporaryDirectory data;
+    ServerProcess server(server_environment(data));
+    HttpClient client(server.port());
+    const std::string name = unique_name("keyed");
+    must_create_api(client, minimal_api(name));
+    const std::string body = R"({"tags": ["retried"]})";
+    const std::string key = "lost-" + unique_name("answer");
+    {
+        // The request goes out; its answer never comes back (the client is gone).
+        RawConnection lost(server.port());
+        lost.write("PATCH /apis/" + name +
+                   " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                   "Idempotency-Key: " +
+                   key + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    }
+    ASSERT_TRUE(
+        eventually([&] { return get_api(client, name).json().at("revision") == 2; }, kReplayBound));
+    const Response retry =
+        client.request("PATCH", "/apis/" + name, body, {{"Idempotency-Key", key}});
+    ASSERT_TRUE(HasStatus(retry, 200));
+    EXPECT_EQ(retry.header("Idempotent-Replayed"), "true");
+    EXPECT_EQ(retry.json().at("revision"), 2);
+    EXPECT_EQ(count("SELECT revision FROM apis WHERE name = " + sql_literal(name)), "2");
+    EXPECT_EQ(count("SELECT status FROM idempotency_keys WHERE key = " + sql_literal(key)), "200");
+
+    // The same through the journal: the primary is away.
+    proxy_->reset();
+    const std::string journaled = unique_name("keyed");
+    const std::string journal_key = "journal-" + unique_name("answer");
+    const Response first =
+        client.request("POST", "/apis", boost::json::serialize(minimal_api(journaled)),
+                       {{"Idempotency-Key", journal_key}});
+    ASSERT_TRUE(HasStatus(first, 201)) << first.body;
+    EXPECT_EQ(first.header("Replication"), "pending");
+    const Response again =
+        client.request("POST", "/apis", boost::json::serialize(minimal_api(journaled)),
+                       {{"Idempotency-Key", journal_key}});
+    ASSERT_TRUE(HasStatus(again, 201)) << again.body;
+    EXPECT_EQ(again.header("Idempotent-Replayed"), "true");
+    EXPECT_EQ(again.header("Location"), first.header("Location"));
+    proxy_->pass();
+    ASSERT_TRUE(eventually([&] { return journal_pending(client) == 0; }, kReplayBound))
+        << server.output();
+    // After the replay the key is still answered by this instance, not run again.
+    const Response later =
+        client.request("POST", "/apis", boost::json::serialize(minimal_api(journaled)),
+                       {{"Idempotency-Key", journal_key}});
+    ASSERT_TRUE(HasStatus(later, 201)) << later.body;
+    EXPECT_EQ(later.header("Location"), first.header("Location"));
+    EXPECT_EQ(count("SELECT count(*) FROM apis WHERE name = " + sql_literal(journaled)), "1");
+    server.send_signal(SIGTERM);
+    expect_clean_exit(server);
 }
 
 }  // namespace

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <set>
-#include <tuple>
 #include <string>
+#include <tuple>
 
 #include <boost/json/parse.hpp>
 
@@ -27,7 +27,9 @@ ApiSpec spec_named(const std::string& name) {
     return spec;
 }
 
-boost::json::object patch_of(std::string_view json) { return boost::json::parse(json).as_object(); }
+boost::json::object patch_of(std::string_view json) {
+    return boost::json::parse(json).as_object();
+}
 
 // The contract's list order: created_at, then id. APIs created within one millisecond
 // are therefore not in creation order, so tests sort what they created the same way.
@@ -59,8 +61,8 @@ TEST_P(RepositoryContract, FindsByIdAndByNameIgnoringCase) {
     auto created = REPO_CALL(create(spec_named("Billing")));
     ASSERT_TRUE(created);
     const std::string id = (*created)->id;
-    for (const std::string& ref : {id, std::string("Billing"), std::string("billing"),
-                                  std::string("BILLING")}) {
+    for (const std::string& ref :
+         {id, std::string("Billing"), std::string("billing"), std::string("BILLING")}) {
         auto found = REPO_CALL(find(ref));
         ASSERT_TRUE(found) << ref;
         EXPECT_EQ((*found)->id, id) << ref;
@@ -140,8 +142,8 @@ TEST_P(RepositoryContract, StalePreconditionIsRejectedOnEveryWrite) {
     auto replaced = REPO_CALL(replace("guarded", changed, Precondition::revision(7)));
     ASSERT_FALSE(replaced);
     EXPECT_EQ(replaced.error().code, StoreErrc::precondition_failed);
-    auto patched = REPO_CALL(patch("guarded", patch_of(R"({"enabled":false})"),
-                                   Precondition::revision(2)));
+    auto patched =
+        REPO_CALL(patch("guarded", patch_of(R"({"enabled":false})"), Precondition::revision(2)));
     ASSERT_FALSE(patched);
     EXPECT_EQ(patched.error().code, StoreErrc::precondition_failed);
     auto removed = REPO_CALL(remove("guarded", Precondition::revision(0)));
@@ -231,7 +233,8 @@ TEST_P(RepositoryContract, PagesVisitEveryApiOnceInListOrder) {
 }
 
 TEST_P(RepositoryContract, LastFullPageHasNoNextCursor) {
-    for (int i = 0; i < 4; ++i) ASSERT_TRUE(REPO_CALL(create(spec_named("exact" + std::to_string(i)))));
+    for (int i = 0; i < 4; ++i)
+        ASSERT_TRUE(REPO_CALL(create(spec_named("exact" + std::to_string(i)))));
     store::ListQuery query;
     query.limit = 4;
     auto page = REPO_CALL(list(query));
@@ -308,6 +311,96 @@ TEST_P(RepositoryContract, FilteredPagingSkipsNonMatchingRows) {
     EXPECT_EQ(names, in_list_order(even));
 }
 
-#undef REPO_CALL
 
 }  // namespace gateway::testing
+
+namespace gateway::testing {
+namespace {
+
+store::IdempotencyKey fresh_key(std::string fingerprint = "fingerprint-1") {
+    return {"key-" + domain::new_api_id(), std::move(fingerprint)};
+}
+
+store::WriteRequest create_request(const std::string& name) {
+    store::WriteRequest write;
+    write.kind = store::WriteRequest::Kind::create;
+    write.spec = spec_named(name);
+    return write;
+}
+
+}  // namespace
+
+TEST_P(RepositoryContract, AKeyedCreateRunsOnceAndItsAnswerIsReplayed) {
+    const auto key = fresh_key();
+    auto first = REPO_CALL(write_once(key, create_request("keyed")));
+    ASSERT_TRUE(first) << first.error().detail;
+    EXPECT_FALSE(first->replayed);
+    EXPECT_EQ(first->outcome.status, 201u);
+    EXPECT_EQ(first->outcome.revision, 1);
+    auto again = REPO_CALL(write_once(key, create_request("keyed")));
+    ASSERT_TRUE(again) << again.error().detail;
+    EXPECT_TRUE(again->replayed);
+    EXPECT_EQ(again->outcome.status, 201u);
+    EXPECT_EQ(again->outcome.api_id, first->outcome.api_id);
+    EXPECT_EQ(again->outcome.body, first->outcome.body);
+    auto page = REPO_CALL(list(store::ListQuery{}));
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->items.size(), 1u);
+}
+
+TEST_P(RepositoryContract, AKeyUsedForAnotherRequestIsRefused) {
+    const auto key = fresh_key("fingerprint-1");
+    ASSERT_TRUE(REPO_CALL(write_once(key, create_request("first"))));
+    auto other = REPO_CALL(write_once({key.key, "fingerprint-2"}, create_request("second")));
+    ASSERT_FALSE(other);
+    EXPECT_EQ(other.error().code, StoreErrc::key_reused);
+    EXPECT_EQ(REPO_CALL(find("second")).error().code, StoreErrc::not_found);
+}
+
+TEST_P(RepositoryContract, AKeyedWriteThatFailsLeavesNoTraceOfItsKey) {
+    const auto key = fresh_key();
+    store::WriteRequest replace;
+    replace.kind = store::WriteRequest::Kind::replace;
+    replace.ref = "later";
+    replace.spec = spec_named("later");
+    auto missing = REPO_CALL(write_once(key, replace));
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, StoreErrc::not_found);
+    ASSERT_TRUE(REPO_CALL(create(spec_named("later"))));
+    // The retry runs: the first attempt changed nothing.
+    auto retried = REPO_CALL(write_once(key, replace));
+    ASSERT_TRUE(retried) << retried.error().detail;
+    EXPECT_FALSE(retried->replayed);
+    EXPECT_EQ(retried->outcome.status, 200u);
+}
+
+TEST_P(RepositoryContract, AKeyedPatchAndDeleteApplyOnce) {
+    ASSERT_TRUE(REPO_CALL(create(spec_named("twice"))));
+    const auto patch_key = fresh_key();
+    store::WriteRequest patch;
+    patch.kind = store::WriteRequest::Kind::patch;
+    patch.ref = "twice";
+    patch.merge_patch = patch_of(R"({"tags": ["a"]})");
+    for (int round = 0; round < 2; ++round) {
+        auto patched = REPO_CALL(write_once(patch_key, patch));
+        ASSERT_TRUE(patched) << patched.error().detail;
+        EXPECT_EQ(patched->outcome.revision, 2) << "round " << round;
+        EXPECT_EQ(patched->replayed, round == 1);
+    }
+    EXPECT_EQ((*REPO_CALL(find("twice")))->revision, 2);
+
+    const auto delete_key = fresh_key();
+    store::WriteRequest remove;
+    remove.kind = store::WriteRequest::Kind::remove;
+    remove.ref = "twice";
+    for (int round = 0; round < 2; ++round) {
+        auto removed = REPO_CALL(write_once(delete_key, remove));
+        ASSERT_TRUE(removed) << removed.error().detail;
+        EXPECT_EQ(removed->outcome.status, 204u) << "round " << round;
+        EXPECT_EQ(removed->replayed, round == 1);
+    }
+}
+
+}  // namespace gateway::testing
+
+#undef REPO_CALL
