@@ -74,7 +74,10 @@
 #     two servers as PostgreSQL mode, memory mode, memory mode, PostgreSQL mode, and
 #     the same for GET /apis?limit=100; each mode's row is the mean of its two runs (the
 #     memory-mode server is stopped after that); then GET /health and POST /apis on the
-#     PostgreSQL-mode server; then pgbench -S -M prepared and pgbench -n -M prepared -f
+#     PostgreSQL-mode server; then POST /apis on a third server whose DATABASE_URL names a
+#     port nothing listens on, so that every write goes to its local journal (row "POST
+#     /apis (journal)": the journal's cost, next to POST /apis on the primary); then
+#     pgbench -S -M prepared and pgbench -n -M prepared -f
 #     bench/pg/insert_api.sql run with as many clients (-c) and threads (-j) as wrk has
 #     connections and threads, for the same duration (a CHECKPOINT precedes every run of
 #     the PostgreSQL-mode server and of pgbench);
@@ -848,6 +851,23 @@ if ((postgres)); then
     run_wrk "GET /health" health.lua "$server_url"
     pg_checkpoint
     run_wrk "POST /apis" create.lua "$server_url" "load$(date +%s)"
+    # The write journal's cost: a server whose primary cannot be reached (nothing listens
+    # on the port its DATABASE_URL names) puts each write in its local journal, on disk
+    # before the answer, to be replayed later.
+    dead_port=""
+    for _ in 1 2 3 4 5 6 7 8; do
+        dead_port=$((20000 + RANDOM % 40000))
+        port_in_use "$dead_port" || break
+    done
+    start_server server-journal "${memory_unset[@]}" HOST=127.0.0.1 PORT=0 "WORKERS=$workers" \
+        "LOG_LEVEL=$log_level" DB_CONNECT_TIMEOUT=1 \
+        "DATABASE_URL=postgresql://nobody@127.0.0.1:$dead_port/nothing?sslmode=disable"
+    journal_pid=$started_pid
+    echo "== journaling server (pid $journal_pid) on $started_url, its primary unreachable," \
+        "storage ${started_storage:-unknown}"
+    run_wrk "POST /apis (journal)" create.lua "$started_url" "journal$(date +%s)"
+    stop_server "$journal_pid"
+    pg_checkpoint
     run_pgbench_ceiling "pgbench -S" "$pgbench_database" -S -M prepared
     run_pgbench_ceiling "pgbench insert_api.sql" "$PGDATABASE" -n -M prepared \
         -f "$bench_dir/pg/insert_api.sql"
@@ -1018,7 +1038,7 @@ if ((postgres)); then
     problems=0
     for label in "nginx static JSON" "pgbench -S" "pgbench insert_api.sql" \
         "GET /apis/{id} (memory)" "GET /apis?limit=100 (memory)" \
-        "GET /apis/{id}" "GET /apis?limit=100" "GET /health" "POST /apis"; do
+        "GET /apis/{id}" "GET /apis?limit=100" "GET /health" "POST /apis" "POST /apis (journal)"; do
         vs_nginx="" vs_memory="" vs_ceiling="" ceiling=""
         case $label in
             nginx* | pgbench*) ;;
@@ -1026,7 +1046,7 @@ if ((postgres)); then
             *)
                 vs_nginx="$(ratio_of "$label" "nginx static JSON")"
                 ceiling="pgbench -S"
-                [[ $label != "POST /apis" ]] || ceiling="pgbench insert_api.sql"
+                [[ $label != "POST /apis"* ]] || ceiling="pgbench insert_api.sql"
                 vs_ceiling="$(ratio_of "$label" "$ceiling")"
                 [[ -z ${rps["$label (memory)"]+set} ]] || vs_memory="$(ratio_of "$label" "$label (memory)")"
                 ;;
@@ -1039,6 +1059,8 @@ if ((postgres)); then
         fi
     done
     echo
+    echo "journal: POST /apis while the primary cannot be reached (each write fsynced to the" \
+        "local journal) ran at $(ratio_of "POST /apis (journal)" "POST /apis") of POST /apis to the primary"
     echo "${propagation_line:-propagation writer->reader: no result (see above)}"
     for line in "${rss_lines[@]}"; do
         echo "RSS, $line"

@@ -283,6 +283,33 @@ TEST(OpenApiDocument, WritesMayAnswerWithReplicationPending) {
     }
 }
 
+TEST(OpenApiDocument, WritesTakeAnIdempotencyKeyAndMayAnswerReplayed) {
+    const std::vector<ContractOperation> writes = {{"/apis", "post", "201"},
+                                                   {"/apis/{ref}", "put", "200"},
+                                                   {"/apis/{ref}", "patch", "200"},
+                                                   {"/apis/{ref}", "delete", "204"}};
+    for (const ContractOperation& write : writes) {
+        SCOPED_TRACE(write.method + " " + write.path);
+        bool found = false;
+        for (const json::object& parameter : parameters_of(write.path, write.method)) {
+            found = found || (parameter.at("in").as_string() == "header" &&
+                              parameter.at("name").as_string() == "Idempotency-Key");
+        }
+        EXPECT_TRUE(found);
+
+        const json::object& responses =
+            operation(write.path, write.method).at("responses").as_object();
+        const json::object& success = dereferenced(responses.at(write.success_status));
+        const json::value* headers = success.if_contains("headers");
+        ASSERT_NE(headers, nullptr);
+        EXPECT_TRUE(headers->as_object().contains("Idempotent-Replayed"));
+        // A malformed key, a key still in use, a key reused for another request.
+        for (const char* status : {"400", "409", "422"}) {
+            EXPECT_TRUE(responses.contains(status)) << status;
+        }
+    }
+}
+
 TEST(OpenApiDocument, JournalConflictsIsNotFoundWithoutADatabase) {
     for (const char* method : {"get", "head", "options"}) {
         EXPECT_TRUE(operation("/journal/conflicts", method).at("responses").as_object().contains(
