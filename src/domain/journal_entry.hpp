@@ -13,6 +13,13 @@ namespace gateway::domain {
 
 enum class JournalOp { create, update, remove };
 
+// The Idempotency-Key a journaled write came with: kept with it, so that a retry is
+// answered from the journal, and recorded in PostgreSQL with the change when replayed.
+struct JournalKey {
+    std::string key;
+    std::string fingerprint;
+};
+
 struct JournalEntry {
     std::int64_t seq = 0;  // order of acceptance, from 1
     std::string entry_id;  // a UUID; PostgreSQL records it with the change (exactly once)
@@ -25,7 +32,21 @@ struct JournalEntry {
     Millis accepted_at = 0;
     // Why it could not be applied; empty while it waits to be.
     std::string conflict;
+    std::optional<JournalKey> idempotency;
 };
+
+// What the write was answered: 201 for a create, 200 for an update, 204 for a delete.
+inline unsigned journal_answer_status(JournalOp op) {
+    switch (op) {
+        case JournalOp::create:
+            return 201;
+        case JournalOp::update:
+            return 200;
+        case JournalOp::remove:
+            return 204;
+    }
+    return 200;
+}
 
 inline std::string_view journal_op_name(JournalOp op) {
     switch (op) {

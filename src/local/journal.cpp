@@ -72,6 +72,18 @@ std::vector<domain::JournalEntry> Journal::conflicts() const {
     return conflicts_;
 }
 
+std::vector<domain::JournalEntry> Journal::keyed_entries() const {
+    std::lock_guard lock(mutex_);
+    std::vector<domain::JournalEntry> keyed;
+    for (const auto& entry : pending_) {
+        if (entry.idempotency) keyed.push_back(entry);
+    }
+    for (const auto& entry : conflicts_) {
+        if (entry.idempotency) keyed.push_back(entry);
+    }
+    return keyed;
+}
+
 std::size_t Journal::conflict_count() const {
     std::lock_guard lock(mutex_);
     return conflicts_.size();

@@ -39,6 +39,7 @@ class Journal final : public store::WriteJournal {
 
     std::size_t depth() const override;  // entries waiting
     std::vector<domain::JournalEntry> conflicts() const;
+    std::vector<domain::JournalEntry> keyed_entries() const override;
     std::size_t conflict_count() const;
 
   private:

@@ -24,7 +24,8 @@ namespace {
 
 constexpr const char* kFileName = "state.sqlite3";
 // The layout this build writes; a file from a newer build is refused, not guessed at.
-constexpr std::int64_t kSchemaVersion = 1;
+// 2 added the journal's idempotency_key and fingerprint.
+constexpr std::int64_t kSchemaVersion = 2;
 // With nothing to write, the writer still records a newer mark (synced_at moves on while
 // the mirror follows the feed) this often.
 constexpr auto kMarkInterval = 5s;
@@ -51,7 +52,9 @@ CREATE TABLE IF NOT EXISTS journal (
     updated_at    INTEGER,
     spec          TEXT,
     accepted_at   INTEGER NOT NULL,
-    conflict      TEXT
+    conflict      TEXT,
+    idempotency_key TEXT,
+    fingerprint   TEXT
 );
 CREATE TABLE IF NOT EXISTS snapshot_apis (
     id         TEXT PRIMARY KEY,
@@ -117,6 +120,11 @@ std::unique_ptr<SqliteDb> open_database(const std::filesystem::path& file) {
                                   std::to_string(kSchemaVersion) + ")");
         }
         db->exec(kSchema);
+        if (version == 1) {
+            db->exec(
+                "ALTER TABLE journal ADD COLUMN idempotency_key TEXT;"
+                "ALTER TABLE journal ADD COLUMN fingerprint TEXT");
+        }
         db->exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
         return db;
     } catch (const SqliteError& error) {
@@ -232,7 +240,8 @@ std::vector<domain::JournalEntry> LocalState::read_journal() {
     try {
         auto rows = db_->prepare(
             "SELECT seq, entry_id, op, api_id, base_revision, revision, created_at, updated_at, "
-            "spec, accepted_at, conflict FROM journal ORDER BY seq");
+            "spec, accepted_at, conflict, idempotency_key, fingerprint FROM journal ORDER BY "
+            "seq");
         while (rows.step()) {
             domain::JournalEntry entry;
             entry.seq = rows.integer(0);
@@ -242,6 +251,9 @@ std::vector<domain::JournalEntry> LocalState::read_journal() {
             entry.base_revision = rows.optional_integer(4);
             entry.accepted_at = rows.integer(9);
             entry.conflict = rows.is_null(10) ? std::string() : rows.text(10);
+            if (!rows.is_null(11) && !rows.is_null(12)) {
+                entry.idempotency = domain::JournalKey{rows.text(11), rows.text(12)};
+            }
             if (!rows.is_null(8)) {
                 domain::Api api;
                 api.id = entry.api_id;
@@ -410,8 +422,8 @@ void LocalState::write_batch(const std::vector<Change>& changes, bool reset,
                 if (!append) {
                     append.emplace(db_->prepare(
                         "INSERT INTO journal (seq, entry_id, op, api_id, base_revision, "
-                        "revision, created_at, updated_at, spec, accepted_at) VALUES (?1, ?2, "
-                        "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+                        "revision, created_at, updated_at, spec, accepted_at, idempotency_key, "
+                        "fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
                 }
                 const auto& entry = *change.entry;
                 append->bind(1, entry.seq)
@@ -420,6 +432,10 @@ void LocalState::write_batch(const std::vector<Change>& changes, bool reset,
                     .bind(4, entry.api_id)
                     .bind(5, entry.base_revision)
                     .bind(10, entry.accepted_at);
+                if (entry.idempotency) {
+                    append->bind(11, entry.idempotency->key)
+                        .bind(12, entry.idempotency->fingerprint);
+                }
                 if (entry.result) {
                     append->bind(6, entry.result->revision)
                         .bind(7, entry.result->created_at)

@@ -44,6 +44,16 @@ void IdempotencyTable::complete(const std::string& key, RecordedOutcome outcome)
     if (it != entries_.end()) it->second.outcome = std::move(outcome);
 }
 
+void IdempotencyTable::restore(const IdempotencyKey& key, RecordedOutcome outcome,
+                               Clock::duration age) {
+    if (age >= lifetime_) return;
+    std::lock_guard lock(mutex_);
+    const auto expires = Clock::now() + (lifetime_ - age);
+    const auto [it, inserted] =
+        entries_.try_emplace(key.key, Entry{key.fingerprint, std::move(outcome), expires});
+    if (inserted) by_age_.emplace_back(expires, key.key);
+}
+
 void IdempotencyTable::release(const std::string& key) {
     std::lock_guard lock(mutex_);
     entries_.erase(key);

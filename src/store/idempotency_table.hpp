@@ -39,6 +39,8 @@ class IdempotencyTable {
     void complete(const std::string& key, RecordedOutcome outcome);
     // The claimed request failed and changed nothing: a retry runs again.
     void release(const std::string& key);
+    // A key answered before this process started (a journaled write), `age` ago.
+    void restore(const IdempotencyKey& key, RecordedOutcome outcome, Clock::duration age);
 
     // The answer for a key found held (replay, reused, in_progress).
     static StoreResult<KeyedOutcome> answer(const Claim& claim);

@@ -1,7 +1,9 @@
 #include "store/journal_replay.hpp"
 
 #include "db/statement.hpp"
+#include "domain/api_json.hpp"
 #include "domain/timestamps.hpp"
+#include "store/idempotency.hpp"
 #include "store/pg_api_row.hpp"
 #include "store/pg_api_statements.hpp"
 
@@ -37,6 +39,12 @@ constexpr db::Statement kReplayUpdate{
 
 constexpr db::Statement kReplayDelete{
     "journal_replay_delete", "DELETE FROM apis WHERE id = $1::uuid AND revision = $2::bigint"};
+
+constexpr db::Statement kRecordKey{
+    "journal_record_idempotency_key",
+    "INSERT INTO idempotency_keys (key, fingerprint, status, api_id, revision, body, "
+    "expires_at) VALUES ($1, $2, $3::integer, $4::uuid, $5::bigint, $6, $7::timestamptz + "
+    "make_interval(secs => $8::double precision)) ON CONFLICT (key) DO NOTHING"};
 
 constexpr db::Statement kCurrentRevision{"journal_current_revision",
                                          "SELECT revision FROM apis WHERE id = $1::uuid"};
@@ -135,6 +143,26 @@ asio::awaitable<db::DbResult<ReplayResult>> replay_entry(db::PgConnection& conne
         }
         co_await connection.simple_query("ROLLBACK", timeout);
         co_return ReplayResult{ReplayOutcome::conflict, std::move(detail)};
+    }
+    if (entry.idempotency) {
+        // The key reaches PostgreSQL with the change, for every instance to answer it. One
+        // taken meanwhile by another request (elsewhere) is that request's, and stays so.
+        db::Params key{
+            entry.idempotency->key,
+            entry.idempotency->fingerprint,
+            std::to_string(domain::journal_answer_status(entry.op)),
+            std::nullopt,
+            "0",
+            std::nullopt,
+            domain::format_timestamp(entry.accepted_at),
+            std::to_string(std::chrono::duration<double>(kIdempotencyKeyLifetime).count())};
+        if (entry.result) {
+            key[3] = entry.result->id;
+            key[4] = std::to_string(entry.result->revision);
+            key[5] = domain::api_to_json(*entry.result);
+        }
+        auto recorded_key = co_await connection.execute(kRecordKey, key, timeout);
+        if (!recorded_key) co_return domain::unexpected(std::move(recorded_key).error());
     }
     if (auto committed = co_await connection.simple_query("COMMIT", timeout); !committed) {
         co_return domain::unexpected(std::move(committed).error());

@@ -2,6 +2,9 @@
 
 #include <boost/asio/this_coro.hpp>
 
+#include <algorithm>
+
+#include "domain/api_json.hpp"
 #include "domain/timestamps.hpp"
 
 namespace gateway::store {
@@ -40,7 +43,21 @@ MirroredStore::MirroredStore(MemoryStore& mirror, std::shared_ptr<db::CircuitBre
       settings_(settings),
       started_on_fallback_(start == Start::on_fallback),
       journal_(journal),
-      journal_writes_(journal_writes) {}
+      journal_writes_(journal_writes) {
+    // Writes journaled before a restart answer their retries as they did then.
+    const auto now = domain::now_millis();
+    for (const auto& entry : journal_.keyed_entries()) {
+        RecordedOutcome outcome{domain::journal_answer_status(entry.op), {}, 0, {}};
+        if (entry.result) {
+            outcome.api_id = entry.result->id;
+            outcome.revision = entry.result->revision;
+            outcome.body = domain::api_to_json(*entry.result);
+        }
+        local_keys_.restore(
+            {entry.idempotency->key, entry.idempotency->fingerprint}, std::move(outcome),
+            std::chrono::milliseconds(std::max<domain::Millis>(0, now - entry.accepted_at)));
+    }
+}
 
 std::shared_ptr<const MirroredStore::Writer> MirroredStore::writer() const {
     if (!adopted()) return nullptr;
@@ -75,7 +92,8 @@ std::optional<StoreError> MirroredStore::primary_unavailable(const Writer* targe
 asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::journaled(domain::JournalOp op,
                                                                       std::string_view ref,
                                                                       StoreError why,
-                                                                      MirrorChange change) {
+                                                                      MirrorChange change,
+                                                                      const IdempotencyKey* key) {
     if (!journal_writes_) co_return domain::unexpected(std::move(why));
     std::uint64_t ticket = 0;
     StoreResult<domain::ApiPtr> result = domain::unexpected(no_primary());
@@ -102,6 +120,7 @@ asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::journaled(domain::Jo
             entry.base_revision = op == domain::JournalOp::remove ? api.revision : api.revision - 1;
         }
         if (op != domain::JournalOp::remove) entry.result = api;
+        if (key != nullptr) entry.idempotency = domain::JournalKey{key->key, key->fingerprint};
         ticket = journal_.append(std::move(entry));
     }
     if (!co_await journal_.written(ticket)) co_return domain::unexpected(not_stored_locally());
@@ -121,17 +140,41 @@ asio::awaitable<StoreResult<ApiPage>> MirroredStore::list(ListQuery query) {
 // --- writes: the primary, then the mirror; or the journal
 
 asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::create(domain::ApiSpec spec) {
+    co_return co_await create_keyed(std::move(spec), nullptr);
+}
+
+asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::replace(
+    std::string ref, domain::ApiSpec spec, domain::Precondition precondition) {
+    co_return co_await replace_keyed(std::move(ref), std::move(spec), std::move(precondition),
+                                     nullptr);
+}
+
+asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::patch(
+    std::string ref, boost::json::object merge_patch, domain::Precondition precondition) {
+    co_return co_await patch_keyed(std::move(ref), std::move(merge_patch), std::move(precondition),
+                                   nullptr);
+}
+
+asio::awaitable<StoreResult<Done>> MirroredStore::remove(std::string ref,
+                                                         domain::Precondition precondition) {
+    auto removed = co_await remove_keyed(std::move(ref), std::move(precondition), nullptr);
+    if (!removed) co_return domain::unexpected(std::move(removed).error());
+    co_return Done{};
+}
+
+asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::create_keyed(
+    domain::ApiSpec spec, const IdempotencyKey* key) {
     const auto target = writer();
     if (auto why = primary_unavailable(target.get())) {
         MirrorChange change = [&] { return mirror_.create_now(std::move(spec)); };
         co_return co_await journaled(domain::JournalOp::create, {}, std::move(*why),
-                                     std::move(change));
+                                     std::move(change), key);
     }
     auto created = co_await target->store->create(spec);
     if (!created && created.error().unreached && journal_writes_) {
         MirrorChange change = [&] { return mirror_.create_now(std::move(spec)); };
         co_return co_await journaled(domain::JournalOp::create, {}, std::move(created).error(),
-                                     std::move(change));
+                                     std::move(change), key);
     }
     if (created) {
         mirror_.apply_current(**created);
@@ -140,15 +183,16 @@ asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::create(domain::ApiSp
     co_return created;
 }
 
-asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::replace(
-    std::string ref, domain::ApiSpec spec, domain::Precondition precondition) {
+asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::replace_keyed(
+    std::string ref, domain::ApiSpec spec, domain::Precondition precondition,
+    const IdempotencyKey* key) {
     const auto target = writer();
     if (auto why = primary_unavailable(target.get())) {
         MirrorChange change = [&] {
             return mirror_.replace_now(ref, std::move(spec), precondition);
         };
         co_return co_await journaled(domain::JournalOp::update, ref, std::move(*why),
-                                     std::move(change));
+                                     std::move(change), key);
     }
     auto replaced = co_await target->store->replace(ref, spec, precondition);
     if (!replaced && replaced.error().unreached && journal_writes_) {
@@ -156,7 +200,7 @@ asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::replace(
             return mirror_.replace_now(ref, std::move(spec), precondition);
         };
         co_return co_await journaled(domain::JournalOp::update, ref, std::move(replaced).error(),
-                                     std::move(change));
+                                     std::move(change), key);
     }
     if (replaced && mirror_.apply_current(**replaced)) {
         target->notifier->changed(co_await asio::this_coro::executor);
@@ -164,19 +208,20 @@ asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::replace(
     co_return replaced;
 }
 
-asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::patch(
-    std::string ref, boost::json::object merge_patch, domain::Precondition precondition) {
+asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::patch_keyed(
+    std::string ref, boost::json::object merge_patch, domain::Precondition precondition,
+    const IdempotencyKey* key) {
     const auto target = writer();
     if (auto why = primary_unavailable(target.get())) {
         MirrorChange change = [&] { return mirror_.patch_now(ref, merge_patch, precondition); };
         co_return co_await journaled(domain::JournalOp::update, ref, std::move(*why),
-                                     std::move(change));
+                                     std::move(change), key);
     }
     auto patched = co_await target->store->patch(ref, merge_patch, precondition);
     if (!patched && patched.error().unreached && journal_writes_) {
         MirrorChange change = [&] { return mirror_.patch_now(ref, merge_patch, precondition); };
         co_return co_await journaled(domain::JournalOp::update, ref, std::move(patched).error(),
-                                     std::move(change));
+                                     std::move(change), key);
     }
     if (patched && mirror_.apply_current(**patched)) {
         target->notifier->changed(co_await asio::this_coro::executor);
@@ -184,28 +229,52 @@ asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::patch(
     co_return patched;
 }
 
-asio::awaitable<StoreResult<Done>> MirroredStore::remove(std::string ref,
-                                                         domain::Precondition precondition) {
+asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::remove_keyed(
+    std::string ref, domain::Precondition precondition, const IdempotencyKey* key) {
     const auto target = writer();
     if (auto why = primary_unavailable(target.get())) {
         MirrorChange change = [&] { return mirror_.remove_returning_now(ref, precondition); };
-        auto removed =
-            co_await journaled(domain::JournalOp::remove, ref, std::move(*why), std::move(change));
-        if (!removed) co_return domain::unexpected(std::move(removed).error());
-        co_return Done{};
+        co_return co_await journaled(domain::JournalOp::remove, ref, std::move(*why),
+                                     std::move(change), key);
     }
     auto removed = co_await target->store->remove_returning_id(ref, precondition);
     if (!removed && removed.error().unreached && journal_writes_) {
         MirrorChange change = [&] { return mirror_.remove_returning_now(ref, precondition); };
-        auto journaled_remove = co_await journaled(domain::JournalOp::remove, ref,
-                                                   std::move(removed).error(), std::move(change));
-        if (!journaled_remove) co_return domain::unexpected(std::move(journaled_remove).error());
-        co_return Done{};
+        co_return co_await journaled(domain::JournalOp::remove, ref, std::move(removed).error(),
+                                     std::move(change), key);
     }
     if (!removed) co_return domain::unexpected(std::move(removed).error());
+    // What a delete answers with is only that it happened: the id is enough here.
     mirror_.apply_removed(*removed);
     target->notifier->changed(co_await asio::this_coro::executor);
-    co_return Done{};
+    auto gone = std::make_shared<domain::Api>();
+    gone->id = std::move(removed).value();
+    co_return domain::ApiPtr(std::move(gone));
+}
+
+asio::awaitable<StoreResult<RecordedOutcome>> MirroredStore::perform_keyed(
+    WriteRequest request, const IdempotencyKey& key) {
+    using Kind = WriteRequest::Kind;
+    StoreResult<domain::ApiPtr> written = domain::unexpected(key_in_progress_error());
+    switch (request.kind) {
+        case Kind::create:
+            written = co_await create_keyed(std::move(request.spec), &key);
+            break;
+        case Kind::replace:
+            written = co_await replace_keyed(std::move(request.ref), std::move(request.spec),
+                                             std::move(request.precondition), &key);
+            break;
+        case Kind::patch:
+            written = co_await patch_keyed(std::move(request.ref), std::move(request.merge_patch),
+                                           std::move(request.precondition), &key);
+            break;
+        case Kind::remove:
+            written = co_await remove_keyed(std::move(request.ref), std::move(request.precondition),
+                                            &key);
+            break;
+    }
+    if (!written) co_return domain::unexpected(std::move(written).error());
+    co_return record_of(request.kind, **written);
 }
 
 asio::awaitable<StoreResult<KeyedOutcome>> MirroredStore::write_once(IdempotencyKey key,
@@ -228,9 +297,11 @@ asio::awaitable<StoreResult<KeyedOutcome>> MirroredStore::write_once(Idempotency
             co_return domain::unexpected(std::move(written).error());
         }
     }
-    // Journaled (or refused): through the ordinary writes, which decide which.
-    IdempotencyTable::Run run = [this, &request] { return perform(*this, std::move(request)); };
-    co_return co_await local_keys_.run_once(std::move(key), std::move(run));
+    // Journaled (or refused): the key goes into the journal with the write.
+    IdempotencyTable::Run run = [this, &request, &key] {
+        return perform_keyed(std::move(request), key);
+    };
+    co_return co_await local_keys_.run_once(key, std::move(run));  // `run` holds `key`
 }
 
 }  // namespace gateway::store

@@ -84,12 +84,27 @@ class MirroredStore final : public Repository {
     // Why this write cannot go to the primary now (no primary, breaker open, journal
     // not yet replayed); nullopt when it can. `target` is writer()'s answer.
     std::optional<StoreError> primary_unavailable(const Writer* target) const;
-    // The fallback: journaled, or refused with `why`. `ref` names the API an update or
-    // remove is for (empty for a create).
+    // The fallback: journaled (with `key`, when the write came with one), or refused with
+    // `why`. `ref` names the API an update or remove is for (empty for a create).
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> journaled(domain::JournalOp op,
                                                                   std::string_view ref,
                                                                   StoreError why,
-                                                                  MirrorChange change);
+                                                                  MirrorChange change,
+                                                                  const IdempotencyKey* key);
+    // The writes, with the key a journaled one keeps (null for none). remove_keyed answers
+    // with the record removed (only its id when the primary removed it).
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> create_keyed(domain::ApiSpec spec,
+                                                                     const IdempotencyKey* key);
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> replace_keyed(
+        std::string ref, domain::ApiSpec spec, domain::Precondition precondition,
+        const IdempotencyKey* key);
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> patch_keyed(
+        std::string ref, boost::json::object merge_patch, domain::Precondition precondition,
+        const IdempotencyKey* key);
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> remove_keyed(
+        std::string ref, domain::Precondition precondition, const IdempotencyKey* key);
+    boost::asio::awaitable<StoreResult<RecordedOutcome>> perform_keyed(WriteRequest request,
+                                                                       const IdempotencyKey& key);
 
     MemoryStore& mirror_;
     const std::shared_ptr<db::CircuitBreaker> breaker_;

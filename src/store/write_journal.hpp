@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -23,6 +24,9 @@ class WriteJournal {
     virtual boost::asio::awaitable<bool> written(std::uint64_t ticket) = 0;
     // Entries that wait to be replayed.
     virtual std::size_t depth() const = 0;
+    // The entries, pending or conflicting, that came with an Idempotency-Key: their
+    // answers stand for retries with that key.
+    virtual std::vector<domain::JournalEntry> keyed_entries() const = 0;
 
   protected:
     ~WriteJournal() = default;

@@ -267,24 +267,25 @@ TEST_F(JournalTest, AKillInTheMiddleOfAReplayAppliesEveryEntryExactlyOnce) {
 // transaction) or the journal did (the key is held by the instance that journaled it).
 TEST_F(JournalTest, ARetryWithTheSameIdempotencyKeyAfterALostAnswerChangesNothingTwice) {
     TemporaryDirectory data;
-    ServerProcess server(server_environment(data));
-    HttpClient client(server.port());
+    const Environment env = server_environment(data);
+    auto server = std::make_unique<ServerProcess>(env);
+    auto client = std::make_unique<HttpClient>(server->port());
     const std::string name = unique_name("keyed");
-    must_create_api(client, minimal_api(name));
+    must_create_api(*client, minimal_api(name));
     const std::string body = R"({"tags": ["retried"]})";
     const std::string key = "lost-" + unique_name("answer");
     {
         // The request goes out; its answer never comes back (the client is gone).
-        RawConnection lost(server.port());
+        RawConnection lost(server->port());
         lost.write("PATCH /apis/" + name +
                    " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                    "Idempotency-Key: " +
                    key + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
     }
-    ASSERT_TRUE(
-        eventually([&] { return get_api(client, name).json().at("revision") == 2; }, kReplayBound));
+    ASSERT_TRUE(eventually([&] { return get_api(*client, name).json().at("revision") == 2; },
+                           kReplayBound));
     const Response retry =
-        client.request("PATCH", "/apis/" + name, body, {{"Idempotency-Key", key}});
+        client->request("PATCH", "/apis/" + name, body, {{"Idempotency-Key", key}});
     ASSERT_TRUE(HasStatus(retry, 200));
     EXPECT_EQ(retry.header("Idempotent-Replayed"), "true");
     EXPECT_EQ(retry.json().at("revision"), 2);
@@ -295,29 +296,49 @@ TEST_F(JournalTest, ARetryWithTheSameIdempotencyKeyAfterALostAnswerChangesNothin
     proxy_->reset();
     const std::string journaled = unique_name("keyed");
     const std::string journal_key = "journal-" + unique_name("answer");
-    const Response first =
-        client.request("POST", "/apis", boost::json::serialize(minimal_api(journaled)),
-                       {{"Idempotency-Key", journal_key}});
+    const auto post_keyed = [&] {
+        return client->request("POST", "/apis", boost::json::serialize(minimal_api(journaled)),
+                               {{"Idempotency-Key", journal_key}});
+    };
+    const Response first = post_keyed();
     ASSERT_TRUE(HasStatus(first, 201)) << first.body;
     EXPECT_EQ(first.header("Replication"), "pending");
-    const Response again =
-        client.request("POST", "/apis", boost::json::serialize(minimal_api(journaled)),
-                       {{"Idempotency-Key", journal_key}});
+    const Response again = post_keyed();
     ASSERT_TRUE(HasStatus(again, 201)) << again.body;
     EXPECT_EQ(again.header("Idempotent-Replayed"), "true");
     EXPECT_EQ(again.header("Location"), first.header("Location"));
+
+    // A crash before the primary returns: the key is in the journal with its write.
+    server->send_signal(SIGKILL);
+    ASSERT_TRUE(server->wait_for_exit(kExitTimeout));
+    server = std::make_unique<ServerProcess>(env);
+    client = std::make_unique<HttpClient>(server->port());
+    const Response after_restart = post_keyed();
+    ASSERT_TRUE(HasStatus(after_restart, 201)) << after_restart.body;
+    EXPECT_EQ(after_restart.header("Idempotent-Replayed"), "true");
+    EXPECT_EQ(after_restart.header("Location"), first.header("Location"));
+
     proxy_->pass();
-    ASSERT_TRUE(eventually([&] { return journal_pending(client) == 0; }, kReplayBound))
-        << server.output();
-    // After the replay the key is still answered by this instance, not run again.
-    const Response later =
-        client.request("POST", "/apis", boost::json::serialize(minimal_api(journaled)),
-                       {{"Idempotency-Key", journal_key}});
-    ASSERT_TRUE(HasStatus(later, 201)) << later.body;
-    EXPECT_EQ(later.header("Location"), first.header("Location"));
+    ASSERT_TRUE(eventually([&] { return journal_pending(*client) == 0; }, kReplayBound))
+        << server->output();
     EXPECT_EQ(count("SELECT count(*) FROM apis WHERE name = " + sql_literal(journaled)), "1");
-    server.send_signal(SIGTERM);
-    expect_clean_exit(server);
+    // The replay took the key to PostgreSQL with the change: another instance answers it.
+    EXPECT_EQ(count("SELECT status FROM idempotency_keys WHERE key = " + sql_literal(journal_key)),
+              "201");
+    TemporaryDirectory other_data;
+    ServerProcess other(server_environment(other_data));
+    HttpClient other_client(other.port());
+    const Response elsewhere =
+        other_client.request("POST", "/apis", boost::json::serialize(minimal_api(journaled)),
+                             {{"Idempotency-Key", journal_key}});
+    ASSERT_TRUE(HasStatus(elsewhere, 201)) << elsewhere.body;
+    EXPECT_EQ(elsewhere.header("Idempotent-Replayed"), "true");
+    EXPECT_EQ(elsewhere.header("Location"), first.header("Location"));
+    EXPECT_EQ(count("SELECT count(*) FROM apis WHERE name = " + sql_literal(journaled)), "1");
+    other.send_signal(SIGTERM);
+    expect_clean_exit(other);
+    server->send_signal(SIGTERM);
+    expect_clean_exit(*server);
 }
 
 }  // namespace

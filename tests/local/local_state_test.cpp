@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <memory>
@@ -157,6 +158,7 @@ TEST(LocalStateTest, JournalEntriesComeBackInOrderUntilSettled) {
             entry.base_revision = seq + 1;
             if (entry.op != domain::JournalOp::remove) entry.result = *api;
             entry.accepted_at = 1'700'000'000'000 + seq;
+            if (seq == 3) entry.idempotency = domain::JournalKey{"retry-3", "fingerprint-3"};
             state.append_journal(std::move(entry));
         }
         state.journal_applied(1);
@@ -177,6 +179,10 @@ TEST(LocalStateTest, JournalEntriesComeBackInOrderUntilSettled) {
     EXPECT_FALSE(entries[1].result);
     EXPECT_EQ(entries[1].conflict, "");
     EXPECT_EQ(entries[1].accepted_at, 1'700'000'000'003);
+    EXPECT_FALSE(entries[0].idempotency);
+    ASSERT_TRUE(entries[1].idempotency);
+    EXPECT_EQ(entries[1].idempotency->key, "retry-3");
+    EXPECT_EQ(entries[1].idempotency->fingerprint, "fingerprint-3");
 }
 
 TEST(LocalStateTest, ASecondProcessOnTheSameDirectoryIsRefused) {
@@ -220,6 +226,33 @@ TEST(LocalStateTest, AFileOfANewerLayoutIsRefusedRatherThanGuessedAt) {
         EXPECT_NE(std::string(error.what()).find("newer version"), std::string::npos)
             << error.what();
     }
+}
+
+// A file of the first layout (no idempotency columns in the journal) is brought up to
+// date, its entries kept.
+TEST(LocalStateTest, AFileOfTheFirstLayoutIsUpgradedWithItsJournal) {
+    TemporaryDirectory temporary;
+    const auto directory = temporary.path() / "data";
+    std::filesystem::create_directories(directory);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((directory / "state.sqlite3").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE journal (seq INTEGER PRIMARY KEY, entry_id TEXT NOT NULL "
+                           "UNIQUE, op TEXT NOT NULL, api_id TEXT NOT NULL, base_revision "
+                           "INTEGER, revision INTEGER, created_at INTEGER, updated_at INTEGER, "
+                           "spec TEXT, accepted_at INTEGER NOT NULL, conflict TEXT);"
+                           "INSERT INTO journal (seq, entry_id, op, api_id, base_revision, "
+                           "accepted_at) VALUES (1, 'e1', 'delete', 'a1', 4, 1700000000000);"
+                           "PRAGMA user_version=1",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+    LocalState state(directory);
+    const auto entries = state.read_journal();
+    ASSERT_EQ(entries.size(), 1u);
+    EXPECT_EQ(entries[0].op, domain::JournalOp::remove);
+    EXPECT_EQ(entries[0].base_revision, 4);
+    EXPECT_FALSE(entries[0].idempotency);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@ class EmptyJournal final : public store::WriteJournal {
     }
     boost::asio::awaitable<bool> written(std::uint64_t) override { co_return true; }
     std::size_t depth() const override { return 0; }
+    std::vector<domain::JournalEntry> keyed_entries() const override { return {}; }
 
   private:
     std::mutex order_;
