@@ -149,7 +149,7 @@ StoreError write_failed(const db::DbError& error, const ApiSpec* spec) {
 
 PgStore::PgStore(std::shared_ptr<db::ConnectionPool> pool, config::DatabaseSettings settings,
                  std::shared_ptr<db::CircuitBreaker> breaker)
-    : pool_(std::move(pool)), settings_(std::move(settings)), breaker_(std::move(breaker)) {}
+    : pool_(std::move(pool)), settings_(settings), breaker_(std::move(breaker)) {}
 
 void PgStore::observe(const db::DbError* failure) {
     if (!breaker_) return;
