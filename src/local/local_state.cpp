@@ -367,11 +367,7 @@ void LocalState::run() {
             spdlog::error("local state: writing to {} failed: {}{}", directory().string(), failure,
                           final_round ? "" : "; retrying");
         }
-        complete_waiters(upto, failure.empty());
-        if (failure.empty()) {
-            written_since_release += batch.size();
-            batch = {};
-        }
+        const std::size_t batch_size = batch.size();
         lock.lock();
         last_failed = !failure.empty();
         if (last_failed) {
@@ -382,11 +378,18 @@ void LocalState::run() {
             pending_.swap(batch);
             reset_pending_ = reset_pending_ || reset;
         } else {
+            // Before the waiters are told: one that arrives from now on and is already
+            // written completes at once rather than waiting for the next batch.
             written_ = upto;
             last_written_ = domain::now_millis();
             last_failure_.clear();
             mark_written_ = mark;
+            written_since_release += batch_size;
         }
+        lock.unlock();
+        batch = {};
+        complete_waiters(upto, !last_failed);
+        lock.lock();
         // On the way out: one more round only for what arrived during this one.
         if (final_round && (last_failed || (pending_.empty() && !reset_pending_))) break;
     }

@@ -110,13 +110,15 @@ TEST(LocalStateTest, AWaiterIsToldOnceItsChangeIsOnDisk) {
     TemporaryDirectory temporary;
     const auto directory = temporary.path() / "data";
     const auto api = sample_api("waited");
+    // Outlives the state: the writer thread may still be inside its post to this loop
+    // when the loop has run the completion and returned.
+    asio::io_context io;
     LocalState state(directory);
     state.start([] { return SnapshotMark{}; });
     state.stored(api);
     const auto ticket = state.last_ticket();
     EXPECT_EQ(ticket, 1u);
 
-    asio::io_context io;
     auto written = asio::co_spawn(
         io,
         [&]() -> asio::awaitable<bool> {
