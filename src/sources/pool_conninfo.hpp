@@ -1,5 +1,5 @@
 // How the pool's connections present themselves to the server, whatever the source:
-// a name in pg_stat_activity and a statement timeout the server enforces.
+// a name in pg_stat_activity and the timeouts the server enforces.
 #pragma once
 
 #include <chrono>
@@ -16,8 +16,13 @@ config::ConnectionParams with_application_name(config::ConnectionParams params);
 // must also start on the server within 45% of it (PgStore's deadline guard), so a write
 // that started in time has ended, one way or the other, before the client gives up on
 // it: a write reported as failed (503) cannot commit later on the server.
-config::ConnectionParams with_server_statement_timeout(config::ConnectionParams params,
-                                                       std::chrono::milliseconds client_timeout);
+// And it ends a session left idle inside a transaction for the whole timeout: the
+// service's transactions (a keyed write, a journal replay) only pause between their
+// statements, so such a session belongs to a process that died where its close never
+// reached the server (a partition, a host gone), and its row locks would otherwise
+// block the same keys and journal entries for everyone until TCP gave up on it.
+config::ConnectionParams with_server_timeouts(config::ConnectionParams params,
+                                              std::chrono::milliseconds client_timeout);
 
 // The conninfo a pool connects with: `params` with the server-side statement timeout.
 std::string pool_conninfo(const config::ConnectionParams& params,

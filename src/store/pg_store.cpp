@@ -108,7 +108,7 @@ StoreError precondition_failed(std::int64_t current_revision) {
 
 // The instant after which a write must not start on the server. It lies well before the
 // client gives up (the statement timeout), and the server abandons a statement after half
-// of that timeout (see the manager's with_server_statement_timeout), so a write that
+// of that timeout (see sources::with_server_timeouts), so a write that
 // started in time ends before its client is told anything, and one that reaches the
 // server late (a frozen server, a network that held its packets) fails there.
 std::string write_deadline(std::chrono::milliseconds statement_timeout) {

@@ -83,7 +83,8 @@ TEST(SourceResolver, PoolConnectionsGetTheServerStatementTimeoutThePreflightDoes
     const auto candidate = prepare(resolver, 0);
     ASSERT_TRUE(candidate);
     const std::string pool = candidate->conninfo->current().conninfo;
-    EXPECT_NE(pool.find("statement_timeout=5000"), std::string::npos) << pool;
+    EXPECT_NE(pool.find("-c statement_timeout=5000"), std::string::npos) << pool;
+    EXPECT_NE(pool.find("idle_in_transaction_session_timeout=10000"), std::string::npos) << pool;
     EXPECT_NE(pool.find("application_name"), std::string::npos) << pool;
     // Migrations run over the pre-flight connection and may take longer than a statement.
     EXPECT_EQ(candidate->preflight_conninfo.find("statement_timeout"), std::string::npos);
