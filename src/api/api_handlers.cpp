@@ -68,19 +68,18 @@ Response recorded_response(const store::RecordedOutcome& outcome) {
 
 }  // namespace
 
-std::optional<Response> ApiHandlers::malformed_key(const Request& request) {
-    if (!request.idempotency_key) return std::nullopt;
+domain::Expected<std::optional<std::string>, Response> ApiHandlers::idempotency_key_of(
+    const Request& request) {
+    if (!request.idempotency_key) return std::optional<std::string>();
     auto key = parse_idempotency_key(*request.idempotency_key);
-    if (key) return std::nullopt;
-    return error_response(400, key.error());
+    if (!key) return domain::unexpected(error_response(400, key.error()));
+    return std::optional<std::string>(std::move(key).value());
 }
 
-boost::asio::awaitable<Response> ApiHandlers::keyed(const Request& request,
+boost::asio::awaitable<Response> ApiHandlers::keyed(const Request& request, std::string key,
                                                     store::WriteRequest write) {
-    // malformed_key() let it through.
-    store::IdempotencyKey key{parse_idempotency_key(*request.idempotency_key).value(),
-                              request_fingerprint(request)};
-    auto outcome = co_await repository_.write_once(std::move(key), std::move(write));
+    store::IdempotencyKey keyed{std::move(key), request_fingerprint(request)};
+    auto outcome = co_await repository_.write_once(std::move(keyed), std::move(write));
     if (!outcome) co_return store_error_response(outcome.error());
     Response response = recorded_response(outcome->outcome);
     if (outcome->replayed) response.headers.emplace_back(std::string(kReplayedHeader), "true");
@@ -89,7 +88,8 @@ boost::asio::awaitable<Response> ApiHandlers::keyed(const Request& request,
 }
 
 boost::asio::awaitable<Response> ApiHandlers::create(const Request& request) {
-    if (auto refused = malformed_key(request)) co_return std::move(*refused);
+    auto key = idempotency_key_of(request);
+    if (!key) co_return std::move(key).error();
     // The body is only read to validate it: parsing into a buffer of this frame spares
     // the allocator a call for every value in it.
     std::array<unsigned char, 4096> parse_buffer;
@@ -98,11 +98,11 @@ boost::asio::awaitable<Response> ApiHandlers::create(const Request& request) {
     if (!body) co_return std::move(body).error();
     auto spec = domain::spec_from_json(*body);
     if (!spec) co_return validation_error_response(spec.error());
-    if (request.idempotency_key) {
+    if (*key) {
         store::WriteRequest write;
         write.kind = store::WriteRequest::Kind::create;
         write.spec = std::move(spec).value();
-        co_return co_await keyed(request, std::move(write));
+        co_return co_await keyed(request, std::move(**key), std::move(write));
     }
 
     auto created = co_await repository_.create(std::move(spec).value());
@@ -146,20 +146,21 @@ void ApiHandlers::mark_if_stale(Response& response) const {
 }
 
 boost::asio::awaitable<Response> ApiHandlers::replace(const Request& request, std::string ref) {
-    if (auto refused = malformed_key(request)) co_return std::move(*refused);
+    auto key = idempotency_key_of(request);
+    if (!key) co_return std::move(key).error();
     std::array<unsigned char, 4096> parse_buffer;  // as in create()
     boost::json::monotonic_resource parse_memory(parse_buffer.data(), parse_buffer.size());
     auto body = read_json_object(request, {"application/json"}, &parse_memory);
     if (!body) co_return std::move(body).error();
     auto spec = domain::spec_from_json(*body);
     if (!spec) co_return validation_error_response(spec.error());
-    if (request.idempotency_key) {
+    if (*key) {
         store::WriteRequest write;
         write.kind = store::WriteRequest::Kind::replace;
         write.ref = std::move(ref);
         write.spec = std::move(spec).value();
         write.precondition = precondition_of(request);
-        co_return co_await keyed(request, std::move(write));
+        co_return co_await keyed(request, std::move(**key), std::move(write));
     }
 
     auto replaced = co_await repository_.replace(std::move(ref), std::move(spec).value(),
@@ -171,16 +172,17 @@ boost::asio::awaitable<Response> ApiHandlers::replace(const Request& request, st
 }
 
 boost::asio::awaitable<Response> ApiHandlers::patch(const Request& request, std::string ref) {
-    if (auto refused = malformed_key(request)) co_return std::move(*refused);
+    auto key = idempotency_key_of(request);
+    if (!key) co_return std::move(key).error();
     auto body = read_json_object(request, {"application/merge-patch+json", "application/json"});
     if (!body) co_return std::move(body).error();
-    if (request.idempotency_key) {
+    if (*key) {
         store::WriteRequest write;
         write.kind = store::WriteRequest::Kind::patch;
         write.ref = std::move(ref);
         write.merge_patch = std::move(body).value();
         write.precondition = precondition_of(request);
-        co_return co_await keyed(request, std::move(write));
+        co_return co_await keyed(request, std::move(**key), std::move(write));
     }
 
     auto patched = co_await repository_.patch(std::move(ref), std::move(body).value(),
@@ -192,13 +194,14 @@ boost::asio::awaitable<Response> ApiHandlers::patch(const Request& request, std:
 }
 
 boost::asio::awaitable<Response> ApiHandlers::remove(const Request& request, std::string ref) {
-    if (auto refused = malformed_key(request)) co_return std::move(*refused);
-    if (request.idempotency_key) {
+    auto key = idempotency_key_of(request);
+    if (!key) co_return std::move(key).error();
+    if (*key) {
         store::WriteRequest write;
         write.kind = store::WriteRequest::Kind::remove;
         write.ref = std::move(ref);
         write.precondition = precondition_of(request);
-        co_return co_await keyed(request, std::move(write));
+        co_return co_await keyed(request, std::move(**key), std::move(write));
     }
     auto removed = co_await repository_.remove(std::move(ref), precondition_of(request));
     if (!removed) co_return store_error_response(removed.error());

@@ -10,6 +10,7 @@
 #include <boost/url/params_view.hpp>
 
 #include "api/request.hpp"
+#include "domain/expected.hpp"
 #include "store/repository.hpp"
 
 namespace gateway::api {
@@ -49,10 +50,13 @@ class ApiHandlers {
     boost::asio::awaitable<Response> remove(const Request& request, std::string ref);
 
   private:
-    // 400 for an Idempotency-Key header that names no key; nullopt otherwise.
-    static std::optional<Response> malformed_key(const Request& request);
+    // The key an Idempotency-Key header names (none without the header); a 400 when it
+    // names none.
+    static domain::Expected<std::optional<std::string>, Response> idempotency_key_of(
+        const Request& request);
     // A write sent with an Idempotency-Key: carried out once for that key.
-    boost::asio::awaitable<Response> keyed(const Request& request, store::WriteRequest write);
+    boost::asio::awaitable<Response> keyed(const Request& request, std::string key,
+                                           store::WriteRequest write);
     void mark_if_stale(Response& response) const;
     void mark_if_pending(Response& response) const;
 

@@ -75,16 +75,7 @@ StoreResult<KeyedOutcome> IdempotencyTable::answer(const Claim& claim) {
 boost::asio::awaitable<StoreResult<KeyedOutcome>> IdempotencyTable::run_once(IdempotencyKey key,
                                                                              Run run) {
     const Claim claim = this->claim(key);
-    switch (claim.kind) {
-        case Claim::Kind::replay:
-            co_return KeyedOutcome{claim.outcome, true};
-        case Claim::Kind::reused:
-            co_return domain::unexpected(key_reused_error());
-        case Claim::Kind::in_progress:
-            co_return domain::unexpected(key_in_progress_error());
-        case Claim::Kind::claimed:
-            break;
-    }
+    if (claim.kind != Claim::Kind::claimed) co_return answer(claim);
     auto outcome = co_await run();
     if (!outcome) {
         release(key.key);

@@ -10,6 +10,7 @@
 
 #include "support/api_requests.hpp"
 #include "support/api_samples.hpp"
+#include "support/eventually.hpp"
 #include "support/http_client.hpp"
 #include "support/pg_admin_session.hpp"
 #include "support/pg_scratch_role.hpp"
@@ -35,18 +36,6 @@ constexpr auto kConnectTimeout = 2s;
 constexpr auto kDataBound = kConnectTimeout + 2s;
 // Healthy again within 5 s of the database's return, with slack for a loaded machine.
 constexpr auto kRecoveryBound = 10s;
-
-// Polls `condition` (a request, say) until it holds or `bound` passes: waiting on what
-// the server shows, never on the clock alone.
-template <class Condition>
-bool eventually(Condition condition, std::chrono::milliseconds bound = 10s) {
-    const auto give_up = Clock::now() + bound;
-    for (;;) {
-        if (condition()) return true;
-        if (Clock::now() >= give_up) return false;
-        std::this_thread::sleep_for(50ms);
-    }
-}
 
 class FailoverTest : public ::testing::Test {
   protected:
@@ -128,20 +117,24 @@ TEST_F(FailoverTest, OutageServesReadsFromTheMirrorRefusesWritesAndResumesByItse
     const Response read = timed(client, "GET", "/apis/" + name, kDataBound);
     EXPECT_TRUE(HasStatus(read, 200));
     EXPECT_TRUE(HasStatus(timed(client, "GET", "/apis", kDataBound), 200));
-    EXPECT_TRUE(eventually([&] {
-        return client.request("GET", "/apis/" + name).header("Stale-Since");
-    })) << "no Stale-Since header on reads during the outage";
+    EXPECT_TRUE(
+        eventually([&] { return client.request("GET", "/apis/" + name).header("Stale-Since"); },
+                   kRecoveryBound))
+        << "no Stale-Since header on reads during the outage";
 
     const Response created =
         timed(client, "POST", "/apis", kDataBound, json_text(minimal_api(unique_name())));
     expect_plain_unavailable(created);
     // Once the breaker is open, writes are refused at once and say when to try again.
-    EXPECT_TRUE(eventually([&] {
-        const Response refused =
-            client.request("POST", "/apis", json_text(minimal_api(unique_name())));
-        expect_plain_unavailable(refused);
-        return refused.header("Retry-After").has_value();
-    })) << "the breaker never opened";
+    EXPECT_TRUE(eventually(
+        [&] {
+            const Response refused =
+                client.request("POST", "/apis", json_text(minimal_api(unique_name())));
+            expect_plain_unavailable(refused);
+            return refused.header("Retry-After").has_value();
+        },
+        kRecoveryBound))
+        << "the breaker never opened";
     EXPECT_TRUE(server.wait_for_output("database unavailable: ", kIoTimeout))
         << "the reason behind the 503s was not logged: " << server.output();
 

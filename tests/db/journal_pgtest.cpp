@@ -16,6 +16,7 @@
 
 #include "support/api_requests.hpp"
 #include "support/api_samples.hpp"
+#include "support/eventually.hpp"
 #include "support/fault_proxy.hpp"
 #include "support/http_client.hpp"
 #include "support/pg_admin_session.hpp"
@@ -38,16 +39,6 @@ using Clock = std::chrono::steady_clock;
 // The journal is replayed within moments of the primary's return; the slack covers a
 // loaded machine.
 constexpr auto kReplayBound = 20s;
-
-template <class Condition>
-bool eventually(Condition condition, std::chrono::milliseconds bound) {
-    const auto give_up = Clock::now() + bound;
-    for (;;) {
-        if (condition()) return true;
-        if (Clock::now() >= give_up) return false;
-        std::this_thread::sleep_for(50ms);
-    }
-}
 
 class JournalTest : public ::testing::Test {
   protected:
