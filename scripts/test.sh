@@ -25,9 +25,15 @@ build_and_test() {
   local targets=()
   [[ $# -gt 0 ]] && targets=(--target "$@")
   echo "=== ${type} build (${dir}), tests: ${label}"
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" >/dev/null
+  local started=$SECONDS
+  # The optimised tree keeps line tables only: enough for a backtrace, and full debug
+  # information would cost a fifth of its compile time.
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" >/dev/null
   cmake --build "$dir" -j "$jobs" "${targets[@]}"
+  local built=$SECONDS
   ctest --test-dir "$dir" -j "$jobs" --timeout 300 -L "$label"
+  echo "=== ${type}: built in $((built - started)) s, tested in $((SECONDS - built)) s"
 }
 
 build_and_test build-test RelWithDebInfo 'unit|http|concurrency|pg|aws'

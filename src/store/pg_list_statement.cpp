@@ -11,10 +11,10 @@ namespace gateway::store {
 namespace {
 
 // Bit flags of the filters a page uses; each combination indexes one statement.
-constexpr unsigned kEnabled = 1;
-constexpr unsigned kTags = 2;
-constexpr unsigned kAfter = 4;
-constexpr unsigned kShapes = 8;
+constexpr unsigned kFilterEnabled = 1;
+constexpr unsigned kFilterTags = 2;
+constexpr unsigned kFilterAfter = 4;
+constexpr unsigned kFilterShapes = 8;
 
 struct Shape {
     std::string name;
@@ -32,17 +32,17 @@ Shape make_shape(unsigned filters) {
     const auto append_param = [&](std::string_view type) {
         shape.sql.append("$").append(std::to_string(next_param++)).append(type);
     };
-    if ((filters & kEnabled) != 0) {
+    if ((filters & kFilterEnabled) != 0) {
         shape.name.append("_enabled");
         shape.sql.append(" AND enabled = ");
         append_param("::boolean");
     }
-    if ((filters & kTags) != 0) {
+    if ((filters & kFilterTags) != 0) {
         shape.name.append("_tags");
         shape.sql.append(" AND tags @> ");
         append_param("::text[]");
     }
-    if ((filters & kAfter) != 0) {
+    if ((filters & kFilterAfter) != 0) {
         shape.name.append("_after");
         shape.sql.append(" AND (created_at, id) > (");
         append_param("::timestamptz, ");
@@ -52,10 +52,10 @@ Shape make_shape(unsigned filters) {
     return shape;
 }
 
-const std::array<Shape, kShapes>& shapes() {
-    static const std::array<Shape, kShapes> all = [] {
-        std::array<Shape, kShapes> built;
-        for (unsigned filters = 0; filters < kShapes; ++filters)
+const std::array<Shape, kFilterShapes>& shapes() {
+    static const std::array<Shape, kFilterShapes> all = [] {
+        std::array<Shape, kFilterShapes> built;
+        for (unsigned filters = 0; filters < kFilterShapes; ++filters)
             built[filters] = make_shape(filters);
         return built;
     }();
@@ -69,22 +69,22 @@ ListStatement list_statement(const ListQuery& query, std::size_t row_limit) {
     ListStatement chosen;
     chosen.params.emplace_back(std::to_string(row_limit));
     if (query.enabled) {
-        filters |= kEnabled;
+        filters |= kFilterEnabled;
         chosen.params.emplace_back(*query.enabled ? "true" : "false");
     }
     if (!query.tags.empty()) {
-        filters |= kTags;
+        filters |= kFilterTags;
         chosen.params.emplace_back(format_text_array(query.tags));
     }
     if (query.after) {
-        filters |= kAfter;
+        filters |= kFilterAfter;
         chosen.params.emplace_back(domain::format_timestamp(query.after->created_at));
         chosen.params.emplace_back(query.after->id);
     }
     const Shape& shape = shapes()[filters];
     chosen.statement = db::Statement{
         shape.name, shape.sql,
-        (filters & kTags) != 0 ? db::Planning::per_execution : db::Planning::prepared_once,
+        (filters & kFilterTags) != 0 ? db::Planning::per_execution : db::Planning::prepared_once,
         sql::kApiRows};
     return chosen;
 }

@@ -11,6 +11,7 @@
 
 #include "aws/hashing.hpp"
 #include "aws/query_parameters.hpp"
+#include "aws/signed_header_value.hpp"
 #include "aws/sigv4.hpp"
 #include "aws/sigv4_primitives.hpp"
 #include "aws/sigv4_steps.hpp"
@@ -44,12 +45,7 @@ RequestToSign get_request(HttpHeaders headers) {
     return request;
 }
 
-std::string header_value(const HttpHeaders& headers, std::string_view name) {
-    for (const auto& [header_name, value] : headers) {
-        if (header_name == name) return value;
-    }
-    return "<absent>";
-}
+using test::header_value;
 
 // The lines of a canonical request between the query and the blank line.
 std::string canonical_header_lines(const RequestToSign& request,

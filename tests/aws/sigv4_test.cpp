@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "aws/signed_header_value.hpp"
 #include "aws/sigv4.hpp"
 #include "aws/sigv4_steps.hpp"
 
@@ -167,12 +168,7 @@ std::vector<std::string> split(std::string_view text, char separator) {
     return parts;
 }
 
-std::string header_value(const HttpHeaders& headers, std::string_view name) {
-    for (const auto& [header_name, value] : headers) {
-        if (header_name == name) return value;
-    }
-    return "<absent>";
-}
+using test::header_value;
 
 class SigV4Suite : public testing::TestWithParam<std::string_view> {};
 

@@ -20,7 +20,7 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr int kClients = 20;
+constexpr int kCreatingClients = 20;
 constexpr int kCreatesPerClient = 10;  // 200 in all
 
 using ParallelCreates = ParallelServerTest;
@@ -29,17 +29,18 @@ TEST_F(ParallelCreates, AllSucceedAndListBackOnceEachInOrder) {
     const std::string tag = unique_tag();
     std::mutex created_mutex;
     std::set<std::string> created_ids;
-    const auto failures = run_concurrently(server().port(), kClients, [&](int, HttpClient& http) {
-        for (int i = 0; i < kCreatesPerClient; ++i) {
-            json::object body = minimal_api(unique_name());
-            body["tags"] = json::array{json::string(tag)};
-            const json::object api = must_create_api(http, body);
-            std::lock_guard lock(created_mutex);
-            created_ids.emplace(api.at("id").as_string());
-        }
-    });
+    const auto failures =
+        run_concurrently(server().port(), kCreatingClients, [&](int, HttpClient& http) {
+            for (int i = 0; i < kCreatesPerClient; ++i) {
+                json::object body = minimal_api(unique_name());
+                body["tags"] = json::array{json::string(tag)};
+                const json::object api = must_create_api(http, body);
+                std::lock_guard lock(created_mutex);
+                created_ids.emplace(api.at("id").as_string());
+            }
+        });
     ASSERT_TRUE(failures.empty()) << failures.size() << " failed; " << failures.front();
-    ASSERT_EQ(created_ids.size(), static_cast<std::size_t>(kClients * kCreatesPerClient));
+    ASSERT_EQ(created_ids.size(), static_cast<std::size_t>(kCreatingClients * kCreatesPerClient));
 
     auto http = client();
     const Listing listing = list_all_pages(http, "tag=" + tag, 7);

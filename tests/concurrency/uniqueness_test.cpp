@@ -19,7 +19,7 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr int kClients = 50;
+constexpr int kContendingClients = 50;
 
 struct Outcomes {
     std::atomic<int> created{0};
@@ -59,14 +59,15 @@ using RacingCreates = ParallelServerTest;
 TEST_F(RacingCreates, OneNameHasExactlyOneWinner) {
     const std::string name = unique_name();
     Outcomes outcomes;
-    const auto failures = run_concurrently(server().port(), kClients, [&](int i, HttpClient& http) {
-        json::object body = minimal_api(name);
-        body["base_path"] = "/" + name + "/client-" + std::to_string(i);
-        count(outcomes, create_api(http, body));
-    });
+    const auto failures =
+        run_concurrently(server().port(), kContendingClients, [&](int i, HttpClient& http) {
+            json::object body = minimal_api(name);
+            body["base_path"] = "/" + name + "/client-" + std::to_string(i);
+            count(outcomes, create_api(http, body));
+        });
     EXPECT_TRUE(failures.empty()) << failures.front();
     EXPECT_EQ(outcomes.created, 1);
-    EXPECT_EQ(outcomes.conflicts, kClients - 1);
+    EXPECT_EQ(outcomes.conflicts, kContendingClients - 1);
     auto http = client();
     EXPECT_TRUE(HasStatus(get_api(http, name), 200));
 }
@@ -74,46 +75,49 @@ TEST_F(RacingCreates, OneNameHasExactlyOneWinner) {
 TEST_F(RacingCreates, OneNameInManyCasesHasExactlyOneWinner) {
     const std::string name = unique_name();
     Outcomes outcomes;
-    const auto failures = run_concurrently(server().port(), kClients, [&](int i, HttpClient& http) {
-        json::object body = minimal_api(case_variant(name, i * 7919));
-        body["base_path"] = "/" + name + "/client-" + std::to_string(i);
-        count(outcomes, create_api(http, body));
-    });
+    const auto failures =
+        run_concurrently(server().port(), kContendingClients, [&](int i, HttpClient& http) {
+            json::object body = minimal_api(case_variant(name, i * 7919));
+            body["base_path"] = "/" + name + "/client-" + std::to_string(i);
+            count(outcomes, create_api(http, body));
+        });
     EXPECT_TRUE(failures.empty()) << failures.front();
     EXPECT_EQ(outcomes.created, 1);
-    EXPECT_EQ(outcomes.conflicts, kClients - 1);
+    EXPECT_EQ(outcomes.conflicts, kContendingClients - 1);
 }
 
 TEST_F(RacingCreates, OneBasePathHasExactlyOneWinner) {
     const std::string base_path = "/" + unique_name("shared");
     Outcomes outcomes;
-    const auto failures = run_concurrently(server().port(), kClients, [&](int, HttpClient& http) {
-        json::object body = minimal_api(unique_name());
-        body["base_path"] = base_path;
-        count(outcomes, create_api(http, body));
-    });
+    const auto failures =
+        run_concurrently(server().port(), kContendingClients, [&](int, HttpClient& http) {
+            json::object body = minimal_api(unique_name());
+            body["base_path"] = base_path;
+            count(outcomes, create_api(http, body));
+        });
     EXPECT_TRUE(failures.empty()) << failures.front();
     EXPECT_EQ(outcomes.created, 1);
-    EXPECT_EQ(outcomes.conflicts, kClients - 1);
+    EXPECT_EQ(outcomes.conflicts, kContendingClients - 1);
 }
 
 TEST_F(RacingCreates, RenamesIntoOneNameHaveExactlyOneWinner) {
     auto http = client();
     std::vector<std::string> names;
-    for (int i = 0; i < kClients; ++i) {
+    for (int i = 0; i < kContendingClients; ++i) {
         names.push_back(unique_name("own"));
         must_create_api(http, minimal_api(names.back()));
     }
     const std::string target = unique_name("target");
     Outcomes outcomes;
-    const auto failures = run_concurrently(server().port(), kClients, [&](int i, HttpClient& mine) {
-        const Response response =
-            patch_api(mine, names[static_cast<std::size_t>(i)], json::object{{"name", target}});
-        count(outcomes, response, 200);
-    });
+    const auto failures =
+        run_concurrently(server().port(), kContendingClients, [&](int i, HttpClient& mine) {
+            const Response response =
+                patch_api(mine, names[static_cast<std::size_t>(i)], json::object{{"name", target}});
+            count(outcomes, response, 200);
+        });
     EXPECT_TRUE(failures.empty()) << failures.front();
     EXPECT_EQ(outcomes.created, 1);
-    EXPECT_EQ(outcomes.conflicts, kClients - 1);
+    EXPECT_EQ(outcomes.conflicts, kContendingClients - 1);
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kStatementTimeout = 2s;
-constexpr auto kConnectTimeout = 2s;
+constexpr auto kProxiedConnectTimeout = 2s;
 // The longest a write may take in an outage: a pre-ping, a connect and a statement, each
 // bounded, with slack for a loaded machine (sanitizer builds run several times slower).
 constexpr auto kWriteBound = 15s;
@@ -41,7 +41,7 @@ constexpr auto kWriteBound = 15s;
 // notice, and past every write deadline.
 constexpr auto kFaultLength = 3s;
 // Healthy again within 5 s of the database's return, with slack for a loaded machine.
-constexpr auto kRecoveryBound = 15s;
+constexpr auto kFaultRecoveryBound = 15s;
 
 enum class Fault { stop, crash, freeze, drop_packets, reset_connections };
 
@@ -99,7 +99,7 @@ class MirrorFaultsTest : public ::testing::TestWithParam<Fault> {
             // Writes fail fast here and must never commit later; what the journal does
             // with them instead is journal_pgtest.cpp's subject.
             {"FALLBACK_WRITES", "reject"},
-            {"DB_CONNECT_TIMEOUT", std::to_string(kConnectTimeout.count())},
+            {"DB_CONNECT_TIMEOUT", std::to_string(kProxiedConnectTimeout.count())},
             {"DB_STATEMENT_TIMEOUT", std::to_string(kStatementTimeout.count())},
             {"WORKERS", "2"}};
     }
@@ -219,7 +219,7 @@ TEST_P(MirrorFaultsTest, ReadsGoOnWritesTellTheTruthAndServiceReturns) {
     const auto returned = Clock::now();
     HttpClient monitor(server.port());
     std::optional<std::chrono::milliseconds> recovery;
-    while (Clock::now() - returned < kRecoveryBound) {
+    while (Clock::now() - returned < kFaultRecoveryBound) {
         if (monitor.request("GET", "/health").status == 200) {
             recovery =
                 std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - returned);
@@ -231,7 +231,7 @@ TEST_P(MirrorFaultsTest, ReadsGoOnWritesTellTheTruthAndServiceReturns) {
     running = false;
     for (auto& thread : load) thread.join();
 
-    ASSERT_TRUE(recovery) << "not healthy within " << kRecoveryBound.count() << " s of the "
+    ASSERT_TRUE(recovery) << "not healthy within " << kFaultRecoveryBound.count() << " s of the "
                           << "database's return\ncluster processes (pid state command):\n"
                           << cluster_->process_states() << server.output();
     // A write answered as failed must not commit afterwards: look only after every

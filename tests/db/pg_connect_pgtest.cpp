@@ -3,6 +3,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "pg_fixture.hpp"
+#include "support/dead_endpoints.hpp"
 
 namespace gateway::test {
 namespace {
@@ -10,12 +11,6 @@ namespace {
 using db::DbErrc;
 
 class PgConnectTest : public PgTest {};
-
-// A port nothing listens on: bound once to learn a free number, then closed.
-std::string closed_port(boost::asio::io_context& io) {
-    boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    return std::to_string(acceptor.local_endpoint().port());
-}
 
 TEST_F(PgConnectTest, VerifyFullWithTheTestCaConnectsOverTls) {
     auto connection = connect(app_conninfo());
@@ -63,7 +58,7 @@ TEST_F(PgConnectTest, WrongPasswordFailsWithTheServersReason) {
 }
 
 TEST_F(PgConnectTest, RefusedPortFailsWithConnectFailedNotATimeout) {
-    const auto port = closed_port(io_);
+    const auto port = std::to_string(closed_port());
     auto connection = connect(app_conninfo(PgConnectOptions().with_port(port)), 20s);
     ASSERT_FALSE(connection);
     EXPECT_EQ(connection.error().code, DbErrc::connect_failed);

@@ -16,7 +16,7 @@ constexpr int kContexts = 2;
 constexpr int kWorkersPerContext = 7;  // 14 workers, 3 connections: up to 11 wait (12 allowed)
 constexpr int kRoundsPerWorker = 20;
 
-struct Tally {
+struct PoolTally {
     std::atomic<int> succeeded{0};
     std::atomic<int> failed{0};
     std::atomic<std::size_t> most_in_use{0};
@@ -24,7 +24,7 @@ struct Tally {
 
 // Acquires, runs one statement, releases; again and again.
 boost::asio::awaitable<void> worker(std::shared_ptr<db::ConnectionPool> pool, int id,
-                                    Tally& tally) {
+                                    PoolTally& tally) {
     for (int round = 0; round < kRoundsPerWorker; ++round) {
         const int expected = id * 100 + round;
         auto connection = co_await pool->acquire();
@@ -57,7 +57,7 @@ TEST_F(PoolThreadsTest, ManyAcquiresFromTwoThreadsAllComplete) {
     settings.connect_timeout = 10s;
     auto pool = db::ConnectionPool::create(app_conninfo(), settings);
 
-    Tally tally;
+    PoolTally tally;
     std::vector<std::unique_ptr<boost::asio::io_context>> contexts;
     for (int c = 0; c < kContexts; ++c) {
         contexts.push_back(std::make_unique<boost::asio::io_context>(1));

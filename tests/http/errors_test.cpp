@@ -22,18 +22,6 @@ constexpr std::size_t kBodyLimit = std::size_t{1024} * 1024;
 
 using RequestErrors = SharedServerTest;
 
-// The methods an Allow header lists, trimmed.
-std::set<std::string> allowed_methods(const Response& response) {
-    std::set<std::string> methods;
-    std::istringstream list(response.header("Allow").value_or(""));
-    for (std::string method; std::getline(list, method, ',');) {
-        const auto first = method.find_first_not_of(' ');
-        const auto last = method.find_last_not_of(' ');
-        if (first != std::string::npos) methods.insert(method.substr(first, last - first + 1));
-    }
-    return methods;
-}
-
 // A valid API body whose description pads its JSON text to exactly `size` bytes.
 std::string api_body_of_size(std::size_t size) {
     json::object body = minimal_api(unique_name());

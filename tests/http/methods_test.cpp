@@ -21,18 +21,6 @@ namespace json = boost::json;
 
 using Methods = SharedServerTest;
 
-// The methods an Allow header lists, trimmed.
-std::set<std::string> allowed_methods(const Response& response) {
-    std::set<std::string> methods;
-    std::istringstream list(response.header("Allow").value_or(""));
-    for (std::string method; std::getline(list, method, ',');) {
-        const auto first = method.find_first_not_of(' ');
-        const auto last = method.find_last_not_of(' ');
-        if (first != std::string::npos) methods.insert(method.substr(first, last - first + 1));
-    }
-    return methods;
-}
-
 // HEAD then GET of `target` on one connection, the GET right behind the HEAD: a body
 // after the HEAD's head would be read as the start of the GET's response.
 void expect_head_matches_get(std::uint16_t port, const std::string& target) {

@@ -14,12 +14,12 @@
 #include "db/pg_fixture.hpp"
 #include "db/pg_private_schema.hpp"
 #include "store/mirrored_store.hpp"
+#include "support/api_specs.hpp"
 #include "support/empty_journal.hpp"
+#include "support/eventually.hpp"
 
 namespace gateway::test {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 config::DatabaseSettings settings() {
     config::DatabaseSettings out;
@@ -30,24 +30,8 @@ config::DatabaseSettings settings() {
     return out;
 }
 
-domain::ApiSpec spec_named(const std::string& name) {
-    domain::ApiSpec spec;
-    spec.name = name;
-    spec.base_path = "/" + name;
-    spec.upstream_url = "http://127.0.0.1:9/";
-    return spec;
-}
-
-// Polls until `condition` holds; false after `bound`.
-template <class Condition>
-bool eventually(Condition condition, std::chrono::milliseconds bound = 20s) {
-    const auto give_up = Clock::now() + bound;
-    while (!condition()) {
-        if (Clock::now() >= give_up) return false;
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
-}
+// How long the listener may take to see a change or to reconnect, on a busy machine.
+constexpr auto kFollowBound = 20s;
 
 class FeedListenerTest : public PgTest {
   protected:
@@ -81,7 +65,7 @@ class FeedListenerTest : public PgTest {
                                   listener_pool_, [this] { return !stopping_.load(); }, {}, false),
                               boost::asio::detached);
         listener_thread_ = std::thread([this] { listener_io_.run(); });
-        ASSERT_TRUE(eventually([this] { return status_.following(); }));
+        ASSERT_TRUE(eventually([this] { return status_.following(); }, kFollowBound));
     }
 
     void stop_listening() {
@@ -121,17 +105,19 @@ TEST_F(FeedListenerTest, LoadsWhatIsThereThenFollowsEveryChange) {
     EXPECT_EQ(status_.full_loads(), 1u);
 
     const auto created = write(spec_named("created"));
-    ASSERT_TRUE(eventually([&] { return mirror_.find_now(created->id).has_value(); }));
+    ASSERT_TRUE(
+        eventually([&] { return mirror_.find_now(created->id).has_value(); }, kFollowBound));
 
     auto patched =
         run_bounded(io_, writer_->patch("created", boost::json::object{{"description", "changed"}},
                                         domain::Precondition::none()));
     ASSERT_TRUE(patched);
-    ASSERT_TRUE(eventually([&] { return mirror_.holds(created->id, 2); }));
+    ASSERT_TRUE(eventually([&] { return mirror_.holds(created->id, 2); }, kFollowBound));
     EXPECT_EQ((*mirror_.find_now(created->id))->spec.description, "changed");
 
     ASSERT_TRUE(run_bounded(io_, writer_->remove("before", domain::Precondition::none())));
-    ASSERT_TRUE(eventually([&] { return !mirror_.find_now(before->id).has_value(); }));
+    ASSERT_TRUE(
+        eventually([&] { return !mirror_.find_now(before->id).has_value(); }, kFollowBound));
     EXPECT_EQ(status_.full_loads(), 1u) << "followed, not reloaded";
 }
 
@@ -141,7 +127,7 @@ TEST_F(FeedListenerTest, ChangesArriveWithoutNotificationsThroughThePoll) {
     std::vector<std::string> ids;
     for (int i = 0; i < 20; ++i)
         ids.push_back(write(spec_named("polled-" + std::to_string(i)))->id);
-    ASSERT_TRUE(eventually([&] { return mirror_.size() == ids.size(); }));
+    ASSERT_TRUE(eventually([&] { return mirror_.size() == ids.size(); }, kFollowBound));
     for (const auto& id : ids) EXPECT_TRUE(mirror_.find_now(id)) << id;
 }
 
@@ -152,7 +138,8 @@ TEST_F(FeedListenerTest, ANotificationWakesTheListenerLongBeforeItsPoll) {
     notifier->changed(io_.get_executor());
     io_.restart();
     io_.run_for(10s);  // sends the notification
-    EXPECT_TRUE(eventually([&] { return mirror_.find_now(created->id).has_value(); }, 20s));
+    EXPECT_TRUE(
+        eventually([&] { return mirror_.find_now(created->id).has_value(); }, kFollowBound));
 }
 
 TEST_F(FeedListenerTest, ALostSessionIsReplacedAndCaughtUp) {
@@ -162,16 +149,19 @@ TEST_F(FeedListenerTest, ALostSessionIsReplacedAndCaughtUp) {
     const db::Statement listeners{"test_listeners",
                                   "SELECT pid FROM pg_stat_activity WHERE application_name = $1"};
     std::int64_t pid = 0;
-    ASSERT_TRUE(eventually([&] {
-        auto found = execute(*admin, listeners, {listener_name_});
-        if (!found || found->rows() == 0) return false;
-        pid = found->integer(0, 0);
-        return true;
-    }));
+    ASSERT_TRUE(eventually(
+        [&] {
+            auto found = execute(*admin, listeners, {listener_name_});
+            if (!found || found->rows() == 0) return false;
+            pid = found->integer(0, 0);
+            return true;
+        },
+        kFollowBound));
     terminate_backend(pid);
     const auto written_meanwhile = write(spec_named("meanwhile"));
-    ASSERT_TRUE(eventually([&] { return mirror_.find_now(written_meanwhile->id).has_value(); }));
-    EXPECT_TRUE(eventually([&] { return status_.following(); }));
+    ASSERT_TRUE(eventually([&] { return mirror_.find_now(written_meanwhile->id).has_value(); },
+                           kFollowBound));
+    EXPECT_TRUE(eventually([&] { return status_.following(); }, kFollowBound));
 }
 
 TEST_F(FeedListenerTest, ConcurrentWritersAndTheListenerAgreeOnEveryApi) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "repository_contract.hpp"
+#include "support/api_specs.hpp"
 
 namespace gateway::testing {
 namespace {
@@ -12,13 +13,7 @@ INSTANTIATE_TEST_SUITE_P(MemoryStore, RepositoryContract,
                              return std::make_shared<store::MemoryStore>();
                          }));
 
-domain::ApiSpec spec_named(const std::string& name) {
-    domain::ApiSpec spec;
-    spec.name = name;
-    spec.base_path = "/" + name;
-    spec.upstream_url = "https://example.com";
-    return spec;
-}
+using test::spec_named;
 
 TEST(MemoryStoreStats, CountsEachOperationAndStoredApis) {
     store::MemoryStore memory;

@@ -21,6 +21,7 @@
 #include "domain/cursor.hpp"
 #include "repository_contract.hpp"
 #include "store/mirrored_store.hpp"
+#include "support/api_specs.hpp"
 #include "support/empty_journal.hpp"
 
 namespace gateway::test {
@@ -112,18 +113,6 @@ INSTANTIATE_TEST_SUITE_P(MirroredStore, RepositoryContract,
 
 namespace gateway::test {
 namespace {
-
-ApiSpec spec_named(const std::string& name) {
-    ApiSpec spec;
-    spec.name = name;
-    spec.base_path = "/" + name;
-    spec.upstream_url = "http://127.0.0.1:9000/" + name;
-    return spec;
-}
-
-boost::json::object patch_of(std::string_view json) {
-    return boost::json::parse(json).as_object();
-}
 
 // Stores `operation`'s result in `slot` when it completes; an exception escapes io.run().
 template <class T>

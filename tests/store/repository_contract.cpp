@@ -5,10 +5,9 @@
 #include <string>
 #include <tuple>
 
-#include <boost/json/parse.hpp>
-
 #include "domain/ids.hpp"
 #include "run_sync.hpp"
+#include "support/api_specs.hpp"
 
 namespace gateway::testing {
 
@@ -18,18 +17,8 @@ using domain::ApiPtr;
 using domain::ApiSpec;
 using domain::Precondition;
 using store::StoreErrc;
-
-ApiSpec spec_named(const std::string& name) {
-    ApiSpec spec;
-    spec.name = name;
-    spec.base_path = "/" + name;
-    spec.upstream_url = "http://127.0.0.1:9000/" + name;
-    return spec;
-}
-
-boost::json::object patch_of(std::string_view json) {
-    return boost::json::parse(json).as_object();
-}
+using test::patch_of;
+using test::spec_named;
 
 // The contract's list order: created_at, then id. APIs created within one millisecond
 // are therefore not in creation order, so tests sort what they created the same way.
@@ -310,7 +299,6 @@ TEST_P(RepositoryContract, FilteredPagingSkipsNonMatchingRows) {
     }
     EXPECT_EQ(names, in_list_order(even));
 }
-
 
 }  // namespace gateway::testing
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <sstream>
 #include <stdexcept>
 
 namespace gateway::test {
@@ -46,6 +47,17 @@ void PrintTo(const Response& response, std::ostream* out) {
     if (auto type = response.header("Content-Type")) *out << " (" << *type << ")";
     *out << " body: " << response.body.substr(0, kShownBodyChars);
     if (response.body.size() > kShownBodyChars) *out << "...";
+}
+
+std::set<std::string> allowed_methods(const Response& response) {
+    std::set<std::string> methods;
+    std::istringstream list(response.header("Allow").value_or(""));
+    for (std::string method; std::getline(list, method, ',');) {
+        const auto first = method.find_first_not_of(' ');
+        const auto last = method.find_last_not_of(' ');
+        if (first != std::string::npos) methods.insert(method.substr(first, last - first + 1));
+    }
+    return methods;
 }
 
 }  // namespace gateway::test

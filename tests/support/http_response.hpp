@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,6 +30,9 @@ struct Response {
     // The body parsed as JSON; throws std::runtime_error quoting the body when it is not.
     boost::json::value json() const;
 };
+
+// The methods the Allow header lists, trimmed (none when there is no Allow header).
+std::set<std::string> allowed_methods(const Response& response);
 
 // So that a failed assertion shows the status and body instead of raw bytes.
 void PrintTo(const Response& response, std::ostream* out);

@@ -13,6 +13,8 @@
 #include <system_error>
 #include <thread>
 
+#include "support/timeouts.hpp"
+
 extern char** environ;
 
 namespace gateway::test {
@@ -20,7 +22,6 @@ namespace {
 
 // How long the program gets to exit by itself once its input is closed.
 constexpr auto kExitGrace = std::chrono::seconds(5);
-constexpr auto kReapPollInterval = std::chrono::milliseconds(10);
 
 [[noreturn]] void throw_errno(int error, const char* what) {
     throw std::system_error(error, std::generic_category(), what);

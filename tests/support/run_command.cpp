@@ -13,15 +13,13 @@
 
 #include "support/output_collector.hpp"
 #include "support/spawn.hpp"
+#include "support/timeouts.hpp"
 
 extern char** environ;
 
 namespace gateway::test {
 
 namespace {
-
-// waitpid() has no timeout; the interval only limits how soon an exit is noticed.
-constexpr auto kReapPollInterval = std::chrono::milliseconds(10);
 
 std::string describe(const std::vector<std::string>& argv) {
     std::string text;

@@ -11,16 +11,13 @@
 
 #include "support/private_data_dir.hpp"
 #include "support/spawn.hpp"
+#include "support/timeouts.hpp"
 
 namespace gateway::test {
 
 namespace {
 
 constexpr std::string_view kListeningPrefix = "listening on http://127.0.0.1:";
-
-// waitpid() has no timeout; polling it is the portable bounded wait. The interval only
-// limits how soon an exit is noticed, never what a test asserts.
-constexpr auto kReapPollInterval = std::chrono::milliseconds(10);
 
 }  // namespace
 

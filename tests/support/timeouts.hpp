@@ -18,4 +18,8 @@ inline constexpr std::chrono::milliseconds kStartupTimeout = 30s;
 // From a signal, or from the end of a command-line run, until the process has exited.
 inline constexpr std::chrono::milliseconds kExitTimeout = 30s;
 
+// waitpid() has no timeout; polling it is the portable bounded wait. The interval only
+// limits how soon an exit is noticed, never what a test asserts.
+inline constexpr std::chrono::milliseconds kReapPollInterval = 10ms;
+
 }  // namespace gateway::test
