@@ -25,6 +25,9 @@ struct Response {
     std::string body;  // empty for 204
     std::string content_type = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;  // Location, ETag, Allow, ...
+    // The route template that answered ("/apis/{api_id}"), for logs and metrics: a
+    // bounded set, unlike raw paths. "-" when no route matched.
+    std::string_view route = "-";
 };
 
 }  // namespace gateway::api

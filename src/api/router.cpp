@@ -17,6 +17,26 @@ namespace {
 // OPTIONS everywhere.
 enum class Resource { collection, api, health, live, ready, openapi, journal_conflicts };
 
+std::string_view template_of(Resource resource) {
+    switch (resource) {
+        case Resource::collection:
+            return "/apis";
+        case Resource::api:
+            return "/apis/{api_id}";
+        case Resource::health:
+            return "/health";
+        case Resource::live:
+            return "/health/live";
+        case Resource::ready:
+            return "/health/ready";
+        case Resource::openapi:
+            return "/openapi.json";
+        case Resource::journal_conflicts:
+            return "/journal/conflicts";
+    }
+    return "-";
+}
+
 std::string_view allowed_methods(Resource resource) {
     switch (resource) {
         case Resource::collection:
@@ -89,9 +109,20 @@ Response options_response(std::string_view allow) {
 }  // namespace
 
 boost::asio::awaitable<Response> Router::route(const Request& request) {
+    std::string_view route_template = "-";
+    Response response = co_await dispatch(request, route_template);
+    response.route = route_template;
+    co_return response;
+}
+
+boost::asio::awaitable<Response> Router::dispatch(const Request& request,
+                                                  std::string_view& route_template) {
     // HEAD is answered as GET; the server then sends the head alone.
     const std::string_view method = request.method == "HEAD" ? "GET" : request.method;
-    if (method == "OPTIONS" && request.target == "*") co_return options_response(any_methods);
+    if (method == "OPTIONS" && request.target == "*") {
+        route_template = "*";
+        co_return options_response(any_methods);
+    }
 
     std::string origin;
     std::string_view origin_target = request.target;
@@ -107,6 +138,7 @@ boost::asio::awaitable<Response> Router::route(const Request& request) {
     const auto segments = target->segments();  // percent-decoded
     const auto resource = resource_of(segments);
     if (!resource) co_return not_found_response();
+    route_template = template_of(*resource);
     const auto conflicts = *resource == Resource::journal_conflicts && journal_conflicts_
                                ? journal_conflicts_()
                                : std::nullopt;

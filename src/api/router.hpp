@@ -28,9 +28,14 @@ class Router {
           readiness_(std::move(readiness)),
           journal_conflicts_(std::move(journal_conflicts)) {}
 
+    // The answer, with the template of the route that gave it in Response::route.
     boost::asio::awaitable<Response> route(const Request& request);
 
   private:
+    // The answer; sets `route_template` once the path is matched.
+    boost::asio::awaitable<Response> dispatch(const Request& request,
+                                              std::string_view& route_template);
+
     ApiHandlers& apis_;
     DatabaseHealthCheck database_health_;
     ReadinessCheck readiness_;

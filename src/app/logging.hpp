@@ -8,6 +8,7 @@
 #include <spdlog/logger.h>
 
 #include "config/settings.hpp"
+#include "http/access_log.hpp"
 
 namespace gateway::app {
 
@@ -18,9 +19,10 @@ enum class LogStream { standard_output, standard_error };
 void configure_logging(const config::LogSettings& settings,
                        LogStream stream = LogStream::standard_output);
 
-// A logger for one worker thread's access lines: same format and level, batched writes,
-// no lock. Only that thread may use it (and flush it).
-std::shared_ptr<spdlog::logger> make_access_logger(const config::LogSettings& settings);
+// The access log of one worker thread: same format and level, batched writes, no lock.
+// Only that thread may use it (and flush it). In the JSON format its lines carry the
+// request's fields (request_id, method, route, ...) beside the message.
+std::unique_ptr<http::AccessLog> make_access_log(const config::LogSettings& settings);
 
 // Pushes buffered lines out; called after lines a watcher waits for, and at exit.
 void flush_logs();

@@ -266,7 +266,7 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
     http::Server server(
         pool, settings.server,
         [&router](const api::Request& request) { return router.route(request); },
-        [&settings] { return make_access_logger(settings.log); });
+        [&settings] { return make_access_log(settings.log); });
     ready_server = &server;
     boost::asio::ip::tcp::endpoint endpoint;
     try {

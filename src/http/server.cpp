@@ -57,7 +57,7 @@ void answer_and_close(Socket& socket, std::string_view answer) {
 }  // namespace
 
 Server::Server(IoPool& pool, config::ServerSettings settings, RequestHandler handler,
-               const AccessLoggerFactory& make_access_logger)
+               const AccessLogFactory& make_access_log)
     : pool_(pool),
       settings_(std::move(settings)),
       handler_(std::move(handler)),
@@ -66,7 +66,7 @@ Server::Server(IoPool& pool, config::ServerSettings settings, RequestHandler han
                        [this](Session* session) { unregister_session(session); }},
       refusal_(refusal_answer()) {
     access_logs_.reserve(pool.size());
-    for (std::size_t i = 0; i < pool.size(); ++i) access_logs_.push_back(make_access_logger());
+    for (std::size_t i = 0; i < pool.size(); ++i) access_logs_.push_back(make_access_log());
 }
 
 Server::~Server() = default;

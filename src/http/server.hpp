@@ -11,7 +11,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include <spdlog/logger.h>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -25,13 +24,13 @@
 
 namespace gateway::http {
 
-// Makes the access logger of one worker thread (called once per thread at construction).
-using AccessLoggerFactory = std::function<std::shared_ptr<spdlog::logger>()>;
+// Makes the access log of one worker thread (called once per thread at construction).
+using AccessLogFactory = std::function<std::unique_ptr<AccessLog>()>;
 
 class Server {
   public:
     Server(IoPool& pool, config::ServerSettings settings, RequestHandler handler,
-           const AccessLoggerFactory& make_access_logger);
+           const AccessLogFactory& make_access_log);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
@@ -70,7 +69,7 @@ class Server {
     const config::ServerSettings settings_;
     const RequestHandler handler_;
     boost::asio::ip::tcp::acceptor acceptor_;
-    std::vector<std::shared_ptr<spdlog::logger>> access_logs_;  // [i] used only by worker i
+    std::vector<std::unique_ptr<AccessLog>> access_logs_;  // [i] used only by worker i
     std::atomic<bool> stopping_{false};
     const SessionContext session_context_;  // views of the members above
     const std::string refusal_;             // the whole 503 answer a refused connection gets

@@ -13,9 +13,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
 
 #include "api/errors.hpp"
-#include "http/access_log.hpp"
 #include "http/request_fields.hpp"
 #include "http/response_head.hpp"
 
@@ -61,6 +61,41 @@ std::optional<api::Response> refusal_for(const beast::error_code& ec, std::size_
     return std::nullopt;
 }
 
+// The request id a request goes by: its X-Request-ID when that is safe to echo and log,
+// else a new one. A request refused before its header was all read gets a new one.
+std::string request_id_of(const bhttp::request<bhttp::string_body>& message, bool header_done,
+                          RequestIdSource& ids) {
+    if (header_done) {
+        const auto sent = message.find("X-Request-ID");
+        if (sent != message.end()) {
+            if (const auto id = acceptable_request_id(sent->value())) return std::string(*id);
+        }
+    }
+    return ids.next();
+}
+
+std::string_view trace_id_in(const bhttp::request<bhttp::string_body>& message, bool header_done) {
+    if (!header_done) return {};
+    const auto traceparent = message.find("traceparent");
+    if (traceparent == message.end()) return {};
+    return trace_id_of(traceparent->value()).value_or(std::string_view());
+}
+
+// The "detail" of an error answer, for the warning a 5xx leaves in the log.
+std::string detail_of(const api::Response& answer) {
+    boost::system::error_code ec;
+    const auto body = boost::json::parse(answer.body, ec);
+    if (ec || !body.is_object()) return {};
+    const auto* detail = body.as_object().if_contains("detail");
+    return detail != nullptr && detail->is_string() ? std::string(detail->as_string()) : "";
+}
+
+std::string remote_address_of(const asio::ip::tcp::socket& socket) {
+    beast::error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    return ec ? std::string("-") : endpoint.address().to_string();
+}
+
 api::Request to_api_request(const bhttp::request<bhttp::string_body>& message,
                             const std::optional<std::string>& if_match,
                             const std::optional<std::string>& idempotency_key) {
@@ -76,10 +111,10 @@ api::Request to_api_request(const bhttp::request<bhttp::string_body>& message,
 
 }  // namespace
 
-Session::Session(const SessionContext& context, asio::ip::tcp::socket socket,
-                 spdlog::logger& access_log)
+Session::Session(const SessionContext& context, asio::ip::tcp::socket socket, AccessLog& access_log)
     : context_(context),
       access_log_(access_log),
+      remote_addr_(remote_address_of(socket)),
       socket_(std::move(socket)),
       watchdog_(socket_.get_executor()),
       // Room for a whole header at its limit and one read beyond it, and never more: no
@@ -216,18 +251,28 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
     }
 
     const auto& message = parser.get();
-    const unsigned version = parser.is_header_done() && message.version() == 10 ? 10 : 11;
+    const bool header_done = parser.is_header_done();
+    const unsigned version = header_done && message.version() == 10 ? 10 : 11;
     if (read_ec) {
-        const auto refusal = refusal_for(read_ec, settings.body_limit);
+        auto refusal = refusal_for(read_ec, settings.body_limit);
         if (!refusal) co_return Outcome::close;
         busy_ = true;  // an answer is owed now
+        const std::string request_id = request_id_of(message, header_done, request_ids_);
         // The rest of the stream cannot be trusted to start at a message boundary.
-        co_await write_response(*refusal, version, false);
+        co_await write_response(*refusal, request_id, version, false);
         // The request line may have been read even when the header as a whole was not.
         const std::string_view method = message.method_string();
         const std::string_view target = message.target();
-        log_access(access_log_, method.empty() ? "-" : method, target.empty() ? "-" : target,
-                   refusal->status, std::chrono::steady_clock::now() - started);
+        log_answer({.request_id = request_id,
+                    .method = method.empty() ? "-" : method,
+                    .route = "-",
+                    .target = target.empty() ? "-" : target,
+                    .status = refusal->status,
+                    .took = std::chrono::steady_clock::now() - started,
+                    .remote_addr = remote_addr_,
+                    .bytes_out = head_.size() + refusal->body.size(),
+                    .trace_id = trace_id_in(message, header_done)},
+                   *refusal);
         co_await close_gracefully();
         co_return Outcome::close;
     }
@@ -235,28 +280,46 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
     const auto if_match = combined_field(message, bhttp::field::if_match);
     const auto idempotency_key = combined_field(message, std::string_view("Idempotency-Key"));
     api::Request request = to_api_request(message, if_match, idempotency_key);
+    const std::string request_id = request_id_of(message, true, request_ids_);
     api::Response answer;
     clear_deadline();  // the handler bounds its own waits (storage timeouts)
     try {
         answer = co_await context_.handler(request);
     } catch (const std::exception& error) {
-        spdlog::error("{} {} failed: {}", request.method, request.target, error.what());
+        spdlog::error("{} {} failed: {} (request {})", request.method, request.target, error.what(),
+                      request_id);
         answer = api::error_response(500, "Internal Server Error");
     }
     const bool keep_alive = message.keep_alive() && !stop_requested_ &&
                             !context_.stopping.load(std::memory_order_relaxed);
     // HEAD gets GET's head, Content-Length included, and never a body (RFC 9110 9.3.2).
     const bool with_body = message.method() != bhttp::verb::head;
-    const bool written = co_await write_response(answer, version, keep_alive, with_body);
-    log_access(access_log_, request.method, request.target, answer.status,
-               std::chrono::steady_clock::now() - started);
+    const bool written =
+        co_await write_response(answer, request_id, version, keep_alive, with_body);
+    log_answer({.request_id = request_id,
+                .method = request.method,
+                .route = answer.route,
+                .target = request.target,
+                .status = answer.status,
+                .took = std::chrono::steady_clock::now() - started,
+                .remote_addr = remote_addr_,
+                .bytes_out = head_.size() + (with_body ? answer.body.size() : 0),
+                .trace_id = trace_id_in(message, true)},
+               answer);
     busy_ = false;
     if (!written || !keep_alive) co_return Outcome::close;
     co_return Outcome::keep_open;
 }
 
-asio::awaitable<bool> Session::write_response(const api::Response& response, unsigned version,
+void Session::log_answer(const AccessRecord& record, const api::Response& answer) {
+    access_log_.write(record);
+    if (answer.status >= 500) access_log_.server_error(record, detail_of(answer));
+}
+
+asio::awaitable<bool> Session::write_response(api::Response& response,
+                                              const std::string& request_id, unsigned version,
                                               bool keep_alive, bool with_body) {
+    response.headers.emplace_back("X-Request-ID", request_id);
     head_.clear();
     append_response_head(head_, response, version, keep_alive, dates_.now());
     const std::array<asio::const_buffer, 2> buffers{

@@ -10,7 +10,6 @@
 #include <memory>
 #include <string>
 
-#include <spdlog/logger.h>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -21,7 +20,9 @@
 
 #include "api/request.hpp"
 #include "config/settings.hpp"
+#include "http/access_log.hpp"
 #include "http/request_handler.hpp"
+#include "http/request_id.hpp"
 #include "http/response_head.hpp"
 
 namespace gateway::http {
@@ -42,7 +43,7 @@ class Session : public std::enable_shared_from_this<Session> {
   public:
     // `access_log` belongs to the worker thread that runs `socket`'s context.
     Session(const SessionContext& context, boost::asio::ip::tcp::socket socket,
-            spdlog::logger& access_log);
+            AccessLog& access_log);
 
     boost::asio::ip::tcp::socket::executor_type executor() { return socket_.get_executor(); }
 
@@ -69,9 +70,12 @@ class Session : public std::enable_shared_from_this<Session> {
                                                                   Arrival& arrival);
     boost::asio::awaitable<void> close_gracefully();
     // Writes the head and, unless `with_body` is false (HEAD), the body in one gather
-    // write; false if the connection failed.
-    boost::asio::awaitable<bool> write_response(const api::Response& response, unsigned version,
+    // write; false if the connection failed. Adds `request_id` as X-Request-ID.
+    boost::asio::awaitable<bool> write_response(api::Response& response,
+                                                const std::string& request_id, unsigned version,
                                                 bool keep_alive, bool with_body = true);
+    // The access line of an answered request, and a warning when it was a 5xx.
+    void log_answer(const AccessRecord& record, const api::Response& answer);
 
     // A once-a-second watchdog enforces the deadline, so moving it on every read and
     // write is a plain store rather than a timer-queue operation.
@@ -81,7 +85,9 @@ class Session : public std::enable_shared_from_this<Session> {
     void close_socket();
 
     const SessionContext& context_;
-    spdlog::logger& access_log_;
+    AccessLog& access_log_;
+    RequestIdSource request_ids_;
+    std::string remote_addr_;  // the client's address, for the access log
     boost::asio::ip::tcp::socket socket_;
     boost::asio::steady_timer watchdog_;
     Clock::time_point deadline_ = Clock::time_point::max();

@@ -125,6 +125,14 @@ TEST_F(FailoverTest, OutageServesReadsFromTheMirrorRefusesWritesAndResumesByItse
     const Response created =
         timed(client, "POST", "/apis", kDataBound, json_text(minimal_api(unique_name())));
     expect_plain_unavailable(created);
+    // Each 5xx leaves a warning with its reason, tied to the access line by the request id.
+    const std::string created_id = created.header("X-Request-ID").value_or("<none>");
+    EXPECT_TRUE(server.wait_for_output("id=" + created_id, kIoTimeout)) << server.output();
+    EXPECT_EQ(
+        lines_containing(server.output(), {"warn", "POST /apis answered 503: ", "id=" + created_id})
+            .size(),
+        1u)
+        << server.output();
     // Once the breaker is open, writes are refused at once and say when to try again.
     EXPECT_TRUE(eventually(
         [&] {
