@@ -88,7 +88,7 @@ void configure_logging(const config::LogSettings& settings, LogStream stream) {
 std::unique_ptr<http::AccessLog> make_access_log(const config::LogSettings& settings) {
     // Access lines are many: gathered and written in batches by the worker that owns the
     // logger, which also flushes it on a short timer.
-    constexpr std::size_t batch_bytes = 32 * 1024;
+    constexpr std::size_t batch_bytes = std::size_t{32} * 1024;
     const bool json = settings.format == config::LogFormat::json;
     auto sink = std::make_shared<ThreadLineSink>(STDOUT_FILENO, batch_bytes);
     if (json) {
