@@ -30,16 +30,16 @@ constexpr std::array<std::string_view, 7> kTransientCodes{
 };
 
 template <std::size_t N>
-bool contains(const std::array<std::string_view, N>& codes, std::string_view code) {
+bool contains_code(const std::array<std::string_view, N>& codes, std::string_view code) {
     return std::find(codes.begin(), codes.end(), code) != codes.end();
 }
 
 }  // namespace
 
 RetryKind classify_failure(long status, std::string_view error_type) {
-    if (status == 429 || contains(kThrottlingCodes, error_type)) return RetryKind::throttling;
+    if (status == 429 || contains_code(kThrottlingCodes, error_type)) return RetryKind::throttling;
     if (status == 500 || status == 502 || status == 503 || status == 504 ||
-        contains(kTransientCodes, error_type)) {
+        contains_code(kTransientCodes, error_type)) {
         return RetryKind::transient;
     }
     return RetryKind::none;

@@ -7,7 +7,7 @@
 namespace gateway::aws {
 namespace {
 
-bool is_region_name(std::string_view region) {
+bool is_sts_region_name(std::string_view region) {
     return !region.empty() && std::ranges::all_of(region, [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
     });
@@ -30,7 +30,7 @@ domain::Expected<std::string, std::string> sts_endpoint(const config::EnvMap& en
     for (const std::string_view name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
         const auto region = config::lookup(env, name);
         if (!region) continue;
-        if (!is_region_name(*region)) {
+        if (!is_sts_region_name(*region)) {
             return domain::unexpected(std::string(name) + " is not a region name");
         }
         // The China regions live in their own partition with its own domain.

@@ -8,7 +8,7 @@ bool is_unreserved(unsigned char c) {
            c == '_' || c == '.' || c == '~';
 }
 
-int hex_value(char c) {
+int hex_digit_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -38,10 +38,10 @@ std::string percent_decode(std::string_view text) {
     std::string decoded;
     decoded.reserve(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-            hex_value(text[i + 2]) >= 0) {
-            decoded.push_back(
-                static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+        if (text[i] == '%' && i + 2 < text.size() && hex_digit_value(text[i + 1]) >= 0 &&
+            hex_digit_value(text[i + 2]) >= 0) {
+            decoded.push_back(static_cast<char>(hex_digit_value(text[i + 1]) * 16 +
+                                                hex_digit_value(text[i + 2])));
             i += 2;
         } else {
             decoded.push_back(text[i]);

@@ -3,12 +3,9 @@
 #include <algorithm>
 #include <boost/url/url.hpp>
 
+#include "config/password_masking.hpp"
+
 namespace gateway::config {
-namespace {
-
-constexpr std::string_view mask = "***";
-
-}  // namespace
 
 std::optional<std::string_view> find_parameter(const ConnectionParams& params,
                                                std::string_view key) {
@@ -57,7 +54,7 @@ std::string describe_for_log(const ConnectionParams& params) {
     url.set_scheme("postgresql");
     if (!params.user.empty() || !params.password.empty()) {
         url.set_user(params.user);
-        if (!params.password.empty()) url.set_password(mask);
+        if (!params.password.empty()) url.set_password(password_mask);
     }
     // IPv6 gets its brackets; a socket directory is percent-encoded.
     url.set_host_address(params.host);
@@ -65,7 +62,7 @@ std::string describe_for_log(const ConnectionParams& params) {
     if (!params.dbname.empty()) url.set_path("/" + params.dbname);
     auto query = url.params(boost::urls::encoding_opts{false, false, false});
     for (const auto& [key, value] : params.parameters) {
-        query.append({key, is_secret_parameter(key) ? mask : std::string_view{value}});
+        query.append({key, is_secret_parameter(key) ? password_mask : std::string_view{value}});
     }
     return std::string(url.buffer());
 }

@@ -14,8 +14,6 @@
 namespace gateway::config {
 namespace {
 
-constexpr std::string_view mask = "***";
-
 bool is_alpha(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -71,7 +69,7 @@ std::string mask_query_text(std::string_view text) {
         if (equals != std::string_view::npos &&
             contains_password_word(loose_percent_decode(pair.substr(0, equals)))) {
             out += pair.substr(0, equals + 1);
-            out += mask;
+            out += password_mask;
         } else {
             out += pair;
         }
@@ -99,7 +97,7 @@ std::string mask_url_text(std::string_view text) {
         out += userinfo.substr(0, colon);
         if (colon != std::string_view::npos) {
             out += ':';
-            out += mask;
+            out += password_mask;
         }
         rest.remove_prefix(at);
     }
@@ -109,7 +107,7 @@ std::string mask_url_text(std::string_view text) {
 }
 
 std::string mask_parsed_url(boost::urls::url url) {
-    if (url.has_password()) url.set_password(mask);
+    if (url.has_password()) url.set_password(password_mask);
     const boost::urls::encoding_opts plain{false, false, false};
     const auto query = url.params(plain);
     std::vector<boost::urls::param> parameters(query.begin(), query.end());
@@ -117,7 +115,7 @@ std::string mask_parsed_url(boost::urls::url url) {
     for (auto& parameter : parameters) {
         // Wider than libpq's keywords: mis-cased names are hidden too.
         if (parameter.has_value && contains_password_word(parameter.key)) {
-            parameter.value = mask;
+            parameter.value = password_mask;
             masked_parameter = true;
         }
     }
@@ -140,7 +138,7 @@ std::string mask_unparsed_conninfo(std::string_view text) {
     if (keyword != std::string::npos) {
         const auto equals = text.find('=', keyword);
         const auto keep = equals == std::string_view::npos ? keyword + 8 : equals + 1;
-        return std::string(text.substr(0, keep)) + std::string(mask);
+        return std::string(text.substr(0, keep)) + std::string(password_mask);
     }
     // Perhaps a URL without its scheme: user:password@host.
     if (text.find('@') != std::string_view::npos) {
@@ -162,7 +160,7 @@ std::string mask_conninfo(std::string_view text) {
         if (option->val == nullptr) continue;
         const std::string_view value = option->val;
         if (is_secret_parameter(option->keyword)) {
-            append_conninfo(out, option->keyword, mask);
+            append_conninfo(out, option->keyword, password_mask);
         } else if (value.find("://") != std::string_view::npos) {
             // dbname may itself hold a URL when libpq is asked to expand it.
             append_conninfo(out, option->keyword, mask_url(value));

@@ -6,6 +6,9 @@
 
 namespace gateway::config {
 
+// What stands where a password was.
+inline constexpr std::string_view password_mask = "***";
+
 // Replaces the password of a URL (postgresql://user:***@host/db) or of a libpq
 // conninfo string (password='***'), and the values of password-like query parameters.
 // Text that cannot be parsed unambiguously is masked generously: everything a

@@ -24,6 +24,10 @@ struct DbError {
     std::string constraint;  // the violated constraint's name, when the server says
 };
 
+// The SQLSTATEs the layers above act on.
+inline constexpr std::string_view unique_violation_sqlstate = "23505";
+inline constexpr std::string_view query_canceled_sqlstate = "57014";
+
 template <class T>
 using DbResult = domain::Expected<T, DbError>;
 

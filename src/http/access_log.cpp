@@ -28,7 +28,7 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
     domain::append_json_string(out, value);
 }
 
-void append_number(std::string& out, std::string_view name, std::string_view number) {
+void append_raw_field(std::string& out, std::string_view name, std::string_view number) {
     out += ",\"";
     out += name;
     out += "\":";
@@ -46,10 +46,10 @@ std::string json_fields(const AccessRecord& record, std::string_view message) {
     append_field(line, "route", record.route);
     append_field(line, "path",
                  cut ? std::string(path.substr(0, max_logged_path)) + "..." : std::string(path));
-    append_number(line, "status", std::to_string(record.status));
-    append_number(line, "duration_ms", fmt::format("{:.3f}", millis_of(record.took)));
+    append_raw_field(line, "status", std::to_string(record.status));
+    append_raw_field(line, "duration_ms", fmt::format("{:.3f}", millis_of(record.took)));
     append_field(line, "remote_addr", record.remote_addr);
-    append_number(line, "bytes_out", std::to_string(record.bytes_out));
+    append_raw_field(line, "bytes_out", std::to_string(record.bytes_out));
     if (!record.trace_id.empty()) append_field(line, "trace_id", record.trace_id);
     return line;
 }

@@ -113,6 +113,10 @@ std::unique_ptr<SqliteDb> open_database(const std::filesystem::path& file) {
         db->exec("PRAGMA journal_mode=WAL");
         db->exec("PRAGMA synchronous=FULL");
         db->exec("PRAGMA busy_timeout=5000");
+        // A 256 KiB page cache instead of the default 2 MiB: the file is written in
+        // batches and read once at start, so a larger cache only adds resident memory
+        // (2 MiB with 100,000 APIs mirrored) without making either faster.
+        db->exec("PRAGMA cache_size=-256");
         const auto version = schema_version(*db);
         if (version > kSchemaVersion) {
             throw LocalStateError(file.string() + " was written by a newer version (layout " +

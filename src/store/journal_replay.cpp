@@ -13,8 +13,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr std::string_view kUniqueViolation = "23505";
-
 constexpr db::Statement kRecordApplied{
     "journal_record_applied",
     "INSERT INTO journal_applied (entry_id) VALUES ($1::uuid) ON CONFLICT DO NOTHING"};
@@ -120,7 +118,8 @@ asio::awaitable<db::DbResult<ReplayResult>> replay_entry(db::PgConnection& conne
     }
     if (!changed) {
         const db::DbError& error = changed.error();
-        if (error.code == db::DbErrc::query_failed && error.sqlstate == kUniqueViolation) {
+        if (error.code == db::DbErrc::query_failed &&
+            error.sqlstate == db::unique_violation_sqlstate) {
             co_await connection.simple_query("ROLLBACK", timeout);
             co_return ReplayResult{ReplayOutcome::conflict, taken_detail(error)};
         }

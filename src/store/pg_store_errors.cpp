@@ -10,9 +10,6 @@
 namespace gateway::store {
 namespace {
 
-constexpr std::string_view kUniqueViolation = "23505";
-constexpr std::string_view kQueryCanceled = "57014";
-
 // SQLSTATE classes that say the server cannot serve now (connection exception,
 // insufficient resources, operator intervention such as a shutdown or a cancelled
 // statement, rollback for a deadlock): expected during an outage, not a bug.
@@ -22,7 +19,7 @@ bool is_transient(std::string_view sqlstate) {
            sqlstate_class == "40";
 }
 
-bool is_digit(char c) {
+bool is_ascii_digit(char c) {
     return c >= '0' && c <= '9';
 }
 
@@ -38,7 +35,7 @@ std::optional<std::string> trailing_bound(std::string_view message) {
     const std::string_view number = bound.substr(0, bound.size() - 1);
     bool seen_point = false;
     for (std::size_t i = 0; i < number.size(); ++i) {
-        if (is_digit(number[i])) continue;
+        if (is_ascii_digit(number[i])) continue;
         const bool inner = i > 0 && i + 1 < number.size();
         if (number[i] != '.' || seen_point || !inner) return std::nullopt;
         seen_point = true;
@@ -71,7 +68,7 @@ std::string plain_reason(const db::DbError& error) {
             return bound ? "no database connection free within " + *bound
                          : "all database connections are busy and too many requests wait";
         case db::DbErrc::query_failed:
-            if (error.sqlstate == kQueryCanceled) {
+            if (error.sqlstate == db::query_canceled_sqlstate) {
                 // The server's own statement_timeout, or an operator's pg_cancel_backend.
                 return "the statement timed out or was canceled (SQLSTATE 57014)";
             }
@@ -114,7 +111,7 @@ std::string unavailable_reason(const db::DbError& error) {
 }
 
 StoreError store_error_from(const db::DbError& error, const domain::ApiSpec* spec) {
-    if (error.code == db::DbErrc::query_failed && error.sqlstate == kUniqueViolation &&
+    if (error.code == db::DbErrc::query_failed && error.sqlstate == db::unique_violation_sqlstate &&
         spec != nullptr) {
         if (error.constraint == sql::kNameUniqueIndex) {
             return StoreError{StoreErrc::conflict, name_taken_detail(spec->name), {}};

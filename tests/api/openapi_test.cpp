@@ -26,7 +26,7 @@ const json::object& paths() {
 }
 
 // Follows a local reference ("#/components/schemas/Api") to what it names, or nullptr.
-const json::value* resolve(std::string_view ref) {
+const json::value* resolve_ref(std::string_view ref) {
     if (!ref.starts_with("#/")) return nullptr;
     boost::system::error_code ec;
     return document().find_pointer(ref.substr(1), ec);
@@ -36,7 +36,7 @@ const json::value* resolve(std::string_view ref) {
 const json::object& dereferenced(const json::value& value) {
     const json::object& object = value.as_object();
     if (const json::value* ref = object.if_contains("$ref")) {
-        const json::value* target = resolve(ref->as_string());
+        const json::value* target = resolve_ref(ref->as_string());
         if (target == nullptr) throw std::runtime_error("unresolved $ref");
         return target->as_object();
     }
@@ -68,7 +68,7 @@ const json::object& request_schema(std::string_view path, std::string_view metho
 }
 
 const json::object& api_schema() {
-    return resolve("#/components/schemas/Api")->as_object();
+    return resolve_ref("#/components/schemas/Api")->as_object();
 }
 
 // Every "$ref" string anywhere below `value`.
@@ -192,7 +192,7 @@ TEST(OpenApiDocument, EveryRefResolvesToAnExistingComponent) {
     ASSERT_FALSE(refs.empty());
     for (const std::string& ref : refs) {
         EXPECT_TRUE(ref.starts_with("#/components/")) << ref;
-        EXPECT_NE(resolve(ref), nullptr) << ref;
+        EXPECT_NE(resolve_ref(ref), nullptr) << ref;
     }
 }
 
@@ -312,8 +312,8 @@ TEST(OpenApiDocument, WritesTakeAnIdempotencyKeyAndMayAnswerReplayed) {
 
 TEST(OpenApiDocument, JournalConflictsIsNotFoundWithoutADatabase) {
     for (const char* method : {"get", "head", "options"}) {
-        EXPECT_TRUE(operation("/journal/conflicts", method).at("responses").as_object().contains(
-            "404"))
+        EXPECT_TRUE(
+            operation("/journal/conflicts", method).at("responses").as_object().contains("404"))
             << method;
     }
 }

@@ -58,7 +58,7 @@ class RouterTest : public ::testing::Test {
         request.content_type = call.content_type;
         request.body = call.body;
         if (call.if_match) request.if_match = *call.if_match;
-        return testing::run_sync(io_, router_.route(request));
+        return gateway::testing::run_sync(io_, router_.route(request));
     }
 
     // Creates an API named `name` and returns its JSON; fails the test unless 201.

@@ -323,7 +323,7 @@ json::value header_or_null(const HttpHeaders& headers, std::string_view name) {
     return nullptr;
 }
 
-class SigV4Oracle : public testing::Test {
+class SigV4Oracle : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
         const std::filesystem::path node_dir = GATEWAY_AWS_NODE_DIR;

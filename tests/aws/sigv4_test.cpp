@@ -170,7 +170,7 @@ std::vector<std::string> split(std::string_view text, char separator) {
 
 using test::header_value;
 
-class SigV4Suite : public testing::TestWithParam<std::string_view> {};
+class SigV4Suite : public ::testing::TestWithParam<std::string_view> {};
 
 TEST_P(SigV4Suite, AuthorizationHeaderMatchesEveryStep) {
     const SuiteCase suite_case = load_case(GetParam());
@@ -220,13 +220,13 @@ TEST_P(SigV4Suite, PresignedQueryMatchesEveryStep) {
     EXPECT_EQ(sent_pairs, expected_pairs);
 }
 
-std::string test_name_of(const testing::TestParamInfo<std::string_view>& info) {
+std::string test_name_of(const ::testing::TestParamInfo<std::string_view>& info) {
     std::string name(info.param);
     std::replace(name.begin(), name.end(), '-', '_');
     return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Published, SigV4Suite, testing::ValuesIn(kSuiteCases), test_name_of);
+INSTANTIATE_TEST_SUITE_P(Published, SigV4Suite, ::testing::ValuesIn(kSuiteCases), test_name_of);
 
 }  // namespace
 }  // namespace gateway::aws

@@ -21,7 +21,7 @@ namespace {
 
 namespace json = boost::json;
 
-std::size_t lines_containing(const std::string& text, const std::string& needle) {
+std::size_t count_lines_with(const std::string& text, const std::string& needle) {
     std::size_t count = 0;
     std::istringstream lines(text);
     for (std::string line; std::getline(lines, line);)
@@ -41,11 +41,11 @@ TEST_F(Logging, WritesOneAccessLogLinePerRequest) {
     // Logging may lag the responses; wait (bounded) until all three lines arrived.
     server().wait_for_output(path, kIoTimeout);
     const auto deadline = std::chrono::steady_clock::now() + kIoTimeout;
-    while (lines_containing(server().output(), path) < 3 &&
+    while (count_lines_with(server().output(), path) < 3 &&
            std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    EXPECT_EQ(lines_containing(server().output(), path), 3u) << server().output();
+    EXPECT_EQ(count_lines_with(server().output(), path), 3u) << server().output();
 }
 
 TEST(JsonLogging, WritesOnlyJsonObjects) {

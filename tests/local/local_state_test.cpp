@@ -25,7 +25,7 @@ namespace {
 namespace asio = boost::asio;
 using test::TemporaryDirectory;
 
-domain::ApiPtr sample_api(const std::string& name, std::int64_t revision = 1) {
+domain::ApiPtr stored_sample_api(const std::string& name, std::int64_t revision = 1) {
     auto api = std::make_shared<domain::Api>();
     api->id = domain::new_api_id();
     api->spec.name = name;
@@ -48,12 +48,12 @@ SnapshotMark sample_mark() {
 TEST(LocalStateTest, WhatTheMirrorReportedComesBackAfterAReopen) {
     TemporaryDirectory temporary;
     const auto directory = temporary.path() / "data";
-    const auto kept = sample_api("kept");
-    const auto changed = sample_api("changed");
+    const auto kept = stored_sample_api("kept");
+    const auto changed = stored_sample_api("changed");
     auto changed_later = std::make_shared<domain::Api>(*changed);
     changed_later->revision = 2;
     changed_later->spec.enabled = false;
-    const auto dropped = sample_api("dropped");
+    const auto dropped = stored_sample_api("dropped");
     {
         LocalState state(directory);
         EXPECT_FALSE(state.read_snapshot().present);
@@ -84,8 +84,8 @@ TEST(LocalStateTest, WhatTheMirrorReportedComesBackAfterAReopen) {
 TEST(LocalStateTest, AResetEmptiesTheSnapshotBeforeWhatFollows) {
     TemporaryDirectory temporary;
     const auto directory = temporary.path() / "data";
-    const auto old_api = sample_api("old");
-    const auto new_api = sample_api("new");
+    const auto old_api = stored_sample_api("old");
+    const auto new_api = stored_sample_api("new");
     {
         LocalState state(directory);
         state.start([] { return sample_mark(); });
@@ -109,7 +109,7 @@ TEST(LocalStateTest, AResetEmptiesTheSnapshotBeforeWhatFollows) {
 TEST(LocalStateTest, AWaiterIsToldOnceItsChangeIsOnDisk) {
     TemporaryDirectory temporary;
     const auto directory = temporary.path() / "data";
-    const auto api = sample_api("waited");
+    const auto api = stored_sample_api("waited");
     // Outlives the state: the writer thread may still be inside its post to this loop
     // when the loop has run the completion and returned.
     asio::io_context io;
@@ -147,7 +147,7 @@ TEST(LocalStateTest, AWaiterIsToldOnceItsChangeIsOnDisk) {
 TEST(LocalStateTest, JournalEntriesComeBackInOrderUntilSettled) {
     TemporaryDirectory temporary;
     const auto directory = temporary.path() / "data";
-    const auto api = sample_api("journaled", 3);
+    const auto api = stored_sample_api("journaled", 3);
     {
         LocalState state(directory);
         state.start([] { return SnapshotMark{}; });

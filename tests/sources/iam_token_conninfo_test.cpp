@@ -24,7 +24,8 @@ using namespace std::chrono_literals;
 namespace asio = boost::asio;
 using SystemClock = std::chrono::system_clock;
 
-aws::Credentials credentials(std::string key_id, std::optional<SystemClock::time_point> expiry) {
+aws::Credentials test_credentials(std::string key_id,
+                                  std::optional<SystemClock::time_point> expiry) {
     return {std::move(key_id), "secret-" + key_id, "", expiry, "a test provider"};
 }
 
@@ -92,7 +93,8 @@ class IamTokenConninfoTest : public ::testing::Test {
 
     std::mutex clock_mutex_;
     SystemClock::time_point now_ = SystemClock::time_point{} + std::chrono::seconds(1'795'780'800);
-    domain::Expected<aws::Credentials, std::string> next_ = credentials("AKIDNEXT", std::nullopt);
+    domain::Expected<aws::Credentials, std::string> next_ =
+        test_credentials("AKIDNEXT", std::nullopt);
     std::atomic<int> fetches_{0};
     // A held fetch waits until the test lets it go, so the test sees the moment before.
     std::atomic<bool> held_{false};
@@ -103,7 +105,7 @@ class IamTokenConninfoTest : public ::testing::Test {
 };
 
 TEST_F(IamTokenConninfoTest, EachConnectionGetsATokenSignedNow) {
-    const auto initial = credentials("AKIDFIRST", std::nullopt);
+    const auto initial = test_credentials("AKIDFIRST", std::nullopt);
     auto source = make(initial);
     const auto first = source->current();
     EXPECT_EQ(first.conninfo, expected_token(initial));
@@ -119,31 +121,34 @@ TEST_F(IamTokenConninfoTest, EachConnectionGetsATokenSignedNow) {
 }
 
 TEST_F(IamTokenConninfoTest, ExpiringCredentialsAreRefreshedInTheBackgroundOnce) {
-    auto source = make(credentials("AKIDOLD", now_ + 10min));
+    auto source = make(test_credentials("AKIDOLD", now_ + 10min));
     source->current();
     EXPECT_EQ(fetches_, 0);
     advance(6min);  // four minutes left: inside the refresh window
-    next_ = credentials("AKIDNEW", now_ + 1h);
+    next_ = test_credentials("AKIDNEW", now_ + 1h);
     held_ = true;
     // The token of this moment is still signed with the old, valid credentials, and a
     // second connect meanwhile starts no second refresh.
-    EXPECT_EQ(source->current().conninfo, expected_token(credentials("AKIDOLD", std::nullopt)));
-    EXPECT_EQ(source->current().conninfo, expected_token(credentials("AKIDOLD", std::nullopt)));
+    EXPECT_EQ(source->current().conninfo,
+              expected_token(test_credentials("AKIDOLD", std::nullopt)));
+    EXPECT_EQ(source->current().conninfo,
+              expected_token(test_credentials("AKIDOLD", std::nullopt)));
     release_.set_value();
     wait_for_fetches(1);
     blocking_.wait();
     EXPECT_EQ(fetches_, 1);
     const auto after = source->current();
-    EXPECT_EQ(after.conninfo, expected_token(credentials("AKIDNEW", std::nullopt)));
+    EXPECT_EQ(after.conninfo, expected_token(test_credentials("AKIDNEW", std::nullopt)));
     EXPECT_EQ(after.generation, 1u);
 }
 
 TEST_F(IamTokenConninfoTest, ARefusedTokenFetchesCredentialsAgainAtMostOncePerInterval) {
-    auto source = make(credentials("AKIDREVOKED", std::nullopt));
-    next_ = credentials("AKIDFRESH", std::nullopt);
+    auto source = make(test_credentials("AKIDREVOKED", std::nullopt));
+    next_ = test_credentials("AKIDFRESH", std::nullopt);
     EXPECT_EQ(renew(source, 0), true);
     EXPECT_EQ(fetches_, 1);
-    EXPECT_EQ(source->current().conninfo, expected_token(credentials("AKIDFRESH", std::nullopt)));
+    EXPECT_EQ(source->current().conninfo,
+              expected_token(test_credentials("AKIDFRESH", std::nullopt)));
     // A refusal of the old generation is answered by what is already there.
     EXPECT_EQ(renew(source, 0), true);
     // A refusal of the new one within the interval does not call AWS again.
@@ -152,10 +157,10 @@ TEST_F(IamTokenConninfoTest, ARefusedTokenFetchesCredentialsAgainAtMostOncePerIn
 }
 
 TEST_F(IamTokenConninfoTest, TheSameCredentialsOrAFailedFetchAreNoRenewal) {
-    auto source = make(credentials("AKIDSAME", std::nullopt));
-    next_ = credentials("AKIDSAME", std::nullopt);
+    auto source = make(test_credentials("AKIDSAME", std::nullopt));
+    next_ = test_credentials("AKIDSAME", std::nullopt);
     EXPECT_EQ(renew(source, 0), false);
-    auto failing = make(credentials("AKIDOTHER", std::nullopt));
+    auto failing = make(test_credentials("AKIDOTHER", std::nullopt));
     next_ = domain::unexpected(std::string("instance metadata: timed out"));
     EXPECT_EQ(renew(failing, 0), false);
     EXPECT_EQ(failing->current().generation, 0u);

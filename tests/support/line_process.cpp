@@ -13,6 +13,7 @@
 #include <system_error>
 #include <thread>
 
+#include "support/spawn.hpp"
 #include "support/timeouts.hpp"
 
 extern char** environ;
@@ -22,10 +23,6 @@ namespace {
 
 // How long the program gets to exit by itself once its input is closed.
 constexpr auto kExitGrace = std::chrono::seconds(5);
-
-[[noreturn]] void throw_errno(int error, const char* what) {
-    throw std::system_error(error, std::generic_category(), what);
-}
 
 void close_all(std::initializer_list<int> fds) {
     for (const int fd : fds) {

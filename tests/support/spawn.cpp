@@ -39,10 +39,6 @@ class FileActions {
     posix_spawn_file_actions_t actions_;
 };
 
-[[noreturn]] void throw_errno(int error, const char* what) {
-    throw std::system_error(error, std::generic_category(), what);
-}
-
 }  // namespace
 
 const char* gateway_binary() {
@@ -88,6 +84,10 @@ int exit_code_from_status(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
     return -1;
+}
+
+void throw_errno(int error, const char* what) {
+    throw std::system_error(error, std::generic_category(), what);
 }
 
 }  // namespace gateway::test

@@ -25,4 +25,7 @@ SpawnedChild spawn_server_binary(const std::vector<std::string>& args, const Env
 // A waitpid() status as a shell reports it: the exit code, or 128 + the signal number.
 int exit_code_from_status(int status);
 
+// Throws std::system_error for `error` (an errno value), saying what failed.
+[[noreturn]] void throw_errno(int error, const char* what);
+
 }  // namespace gateway::test
