@@ -13,8 +13,11 @@ namespace {
 // A hostile client controls the target; cap what it can put in the log.
 constexpr std::size_t max_logged_path = 256;
 
-std::string_view path_of(std::string_view target) {
-    return target.substr(0, target.find('?'));
+// The target's path (never its query, which may hold a cursor), cut at the cap.
+std::string logged_path(std::string_view target) {
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (path.size() <= max_logged_path) return std::string(path);
+    return std::string(path.substr(0, max_logged_path)) + "...";
 }
 
 double millis_of(std::chrono::steady_clock::duration took) {
@@ -35,17 +38,15 @@ void append_raw_field(std::string& out, std::string_view name, std::string_view 
     out += number;
 }
 
-std::string json_fields(const AccessRecord& record, std::string_view message) {
-    const std::string_view path = path_of(record.target);
-    const bool cut = path.size() > max_logged_path;
+std::string json_fields(const AccessRecord& record, std::string_view path,
+                        std::string_view message) {
     std::string line = "\"message\":";
     line.reserve(320);
     domain::append_json_string(line, message);
     append_field(line, "request_id", record.request_id);
     append_field(line, "method", record.method);
     append_field(line, "route", record.route);
-    append_field(line, "path",
-                 cut ? std::string(path.substr(0, max_logged_path)) + "..." : std::string(path));
+    append_field(line, "path", path);
     append_raw_field(line, "status", std::to_string(record.status));
     append_raw_field(line, "duration_ms", fmt::format("{:.3f}", millis_of(record.took)));
     append_field(line, "remote_addr", record.remote_addr);
@@ -75,17 +76,14 @@ AccessLog::AccessLog(std::shared_ptr<spdlog::logger> logger, AccessLineFormat fo
 
 void AccessLog::write(const AccessRecord& record) {
     if (!logger_->should_log(spdlog::level::info)) return;
-    const std::string_view path = path_of(record.target);
-    const bool cut = path.size() > max_logged_path;
+    const std::string path = logged_path(record.target);
     if (format_ == AccessLineFormat::json) {
-        const std::string message =
-            fmt::format("{} {}{} {}", record.method, path.substr(0, max_logged_path),
-                        cut ? "..." : "", record.status);
-        logger_->info(json_fields(record, message));
+        const std::string message = fmt::format("{} {} {}", record.method, path, record.status);
+        logger_->info(json_fields(record, path, message));
         return;
     }
-    logger_->info("{} {}{} {} {:.3f}ms id={}{}{}", record.method, path.substr(0, max_logged_path),
-                  cut ? "..." : "", record.status, millis_of(record.took), record.request_id,
+    logger_->info("{} {} {} {:.3f}ms id={}{}{}", record.method, path, record.status,
+                  millis_of(record.took), record.request_id,
                   record.trace_id.empty() ? "" : " trace=", record.trace_id);
 }
 
@@ -93,14 +91,14 @@ void AccessLog::server_error(const AccessRecord& record, std::string_view detail
     if (!logger_->should_log(spdlog::level::warn)) return;
     std::uint64_t left_out = 0;
     if (!warnings_.take(std::chrono::steady_clock::now(), left_out)) return;
-    const std::string_view path = path_of(record.target).substr(0, max_logged_path);
+    const std::string path = logged_path(record.target);
     const std::string message =
         left_out == 0
             ? fmt::format("{} {} answered {}: {}", record.method, path, record.status, detail)
             : fmt::format("{} {} answered {}: {} ({} more 5xx answers were not logged)",
                           record.method, path, record.status, detail, left_out);
     if (format_ == AccessLineFormat::json) {
-        logger_->warn(json_fields(record, message));
+        logger_->warn(json_fields(record, path, message));
         return;
     }
     logger_->warn("{} id={}", message, record.request_id);
