@@ -111,6 +111,24 @@ void write_storage(Exposition& out, const MetricsSources& sources) {
     }
 }
 
+void write_aws(Exposition& out, const sources::AwsCounters& aws) {
+    const auto counter = [&out](std::string_view name, std::string_view help,
+                                const std::atomic<std::uint64_t>& value) {
+        out.family(name, MetricType::counter, help);
+        out.sample(name, value.load(std::memory_order_relaxed));
+    };
+    counter("gateway_secrets_manager_fetches_total",
+            "Reads of the database secret from AWS Secrets Manager.", aws.secret_fetches);
+    counter("gateway_secrets_manager_fetch_failures_total",
+            "Reads of the database secret from AWS Secrets Manager that failed.",
+            aws.secret_fetch_failures);
+    counter("gateway_db_credential_refreshes_total",
+            "Database credentials fetched again while in use: the secret read again after "
+            "the server refused its password, or the AWS credentials behind IAM auth tokens "
+            "renewed.",
+            aws.credential_refreshes);
+}
+
 }  // namespace
 
 std::string metrics_page(const MetricsSources& sources) {
@@ -119,6 +137,7 @@ std::string metrics_page(const MetricsSources& sources) {
     if (sources.server) sources.server->write_metrics(out);
     write_database(out, sources);
     write_storage(out, sources);
+    if (sources.aws) write_aws(out, *sources.aws);
     metrics::write_process_metrics(out);
     return out.take();
 }

@@ -8,6 +8,7 @@
 #include "db/database_manager.hpp"
 #include "http/server.hpp"
 #include "local/journal.hpp"
+#include "sources/aws_counters.hpp"
 #include "store/memory_store.hpp"
 #include "store/mirror_status.hpp"
 
@@ -20,6 +21,7 @@ struct MetricsSources {
     const store::MirrorStatus* mirror = nullptr;  // these three: null without a database
     const db::CircuitBreaker* breaker = nullptr;
     const local::Journal* journal = nullptr;
+    const sources::AwsCounters* aws = nullptr;
 };
 
 std::string metrics_page(const MetricsSources& sources);

@@ -164,8 +164,9 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
         flush_logs();
         return 1;
     }
-    auto database =
-        make_database_manager(settings.database, std::move(sources), std::move(environment));
+    const auto aws_counters = std::make_shared<sources::AwsCounters>();
+    auto database = make_database_manager(settings.database, std::move(sources),
+                                          std::move(environment), aws_counters);
     bool using_primary = false;
     try {
         using_primary = initialize_database(database);
@@ -288,7 +289,8 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
                                    .memory = memory,
                                    .mirror = database_configured ? &mirror_status : nullptr,
                                    .breaker = database_configured ? breaker.get() : nullptr,
-                                   .journal = journal.get()};
+                                   .journal = journal.get(),
+                                   .aws = aws_counters.get()};
     const api::MetricsPage metrics = [&metrics_sources] { return metrics_page(metrics_sources); };
     const bool separate_metrics = !settings.server.metrics_host.empty();
     api::Router router(
