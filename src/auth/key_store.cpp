@@ -1,0 +1,19 @@
+#include "auth/key_store.hpp"
+
+#include <utility>
+
+namespace gateway::auth {
+
+KeyStore::KeyStore(std::string path) : KeyStore(path, KeySet::load(path)) {}
+
+KeyStore::KeyStore(std::string path, KeySet keys)
+    : path_(std::move(path)), keys_(std::make_shared<const KeySet>(std::move(keys))) {}
+
+std::size_t KeyStore::reload() {
+    auto fresh = std::make_shared<const KeySet>(KeySet::load(path_));
+    const std::size_t count = fresh->size();
+    keys_.store(std::move(fresh));
+    return count;
+}
+
+}  // namespace gateway::auth
