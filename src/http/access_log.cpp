@@ -83,8 +83,8 @@ void AccessLog::write(const AccessRecord& record) {
         logger_->info(json_fields(record, path, message));
         return;
     }
-    logger_->info("{} {} {} {:.3f}ms id={} actor={}{}{}", record.method, path, record.status,
-                  millis_of(record.took), record.request_id, record.actor,
+    logger_->info("{} {} {} {:.3f}ms actor={} id={}{}{}", record.method, path, record.status,
+                  millis_of(record.took), record.actor, record.request_id,
                   record.trace_id.empty() ? "" : " trace=", record.trace_id);
 }
 

@@ -11,7 +11,7 @@
 
 namespace gateway::http {
 
-// How access lines are written. Text: "GET /apis 200 0.125ms id=<request id> actor=<who>".
+// How access lines are written. Text: "GET /apis 200 0.125ms actor=<who> id=<request id>".
 // Json: the
 // payload is the line's fields, `"message":"GET /apis 200","request_id":...`, without
 // braces, which the logger's formatter wraps together with the time and the level.

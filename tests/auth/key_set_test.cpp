@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "auth/api_key.hpp"
 #include "auth/key_store.hpp"
@@ -192,6 +195,35 @@ TEST(KeyStore, ReloadPutsNewKeysInUseAndABadFileKeepsThem) {
     std::filesystem::remove(path);
     EXPECT_THROW(store.reload(), KeyFileError);
     EXPECT_EQ(store.current()->find(first.key).match, KeyMatch::accepted);
+}
+
+// Worker threads take the set while SIGHUP swaps it: every lookup sees one whole file
+// (under ThreadSanitizer, this is the test of the lock).
+TEST(KeyStore, ReloadsWhileOtherThreadsLookUpKeys) {
+    const gateway::test::TemporaryDirectory directory;
+    const NewKey kept = make_key("kept", Scope::admin);
+    const NewKey other = make_key("other", Scope::read);
+    const std::string path = directory.write("keys", kept.line + "\n");
+    KeyStore store(path);
+    std::atomic<bool> done{false};
+    std::atomic<int> refused{0};
+    std::vector<std::thread> readers;
+    readers.reserve(2);
+    for (int i = 0; i < 2; ++i) {
+        readers.emplace_back([&] {
+            while (!done.load()) {
+                if (store.current()->find(kept.key).match != KeyMatch::accepted) ++refused;
+            }
+        });
+    }
+    for (int i = 0; i < 200; ++i) {
+        directory.write("keys", kept.line + "\n" + (i % 2 == 0 ? other.line + "\n" : ""));
+        store.reload();
+    }
+    done = true;
+    for (auto& reader : readers) reader.join();
+    EXPECT_EQ(refused.load(), 0);
+    EXPECT_EQ(store.current()->size(), 1u);
 }
 
 }  // namespace

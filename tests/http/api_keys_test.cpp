@@ -36,10 +36,11 @@ MadeKey hash_key_command(const std::string& name, const std::string& scope) {
     const CompletedRun run = run_to_completion({"hash-key", name, scope});
     if (run.exit_code != 0) throw std::runtime_error("hash-key failed: " + run.output);
     MadeKey made;
+    const std::string line_start = name + ' ' + scope + ' ';
     std::istringstream lines(run.output);
     for (std::string line; std::getline(lines, line);) {
         if (line.starts_with("gwk_")) made.key = line;
-        if (line.starts_with(name + " " + scope + " ")) made.line = line;
+        if (line.starts_with(line_start)) made.line = line;
     }
     if (made.key.empty() || made.line.empty()) {
         throw std::runtime_error("hash-key printed no key or no line: " + run.output);
@@ -157,13 +158,13 @@ TEST_F(ApiKeys, TheLogNamesTheActorAndRefusalsButNeverAKey) {
     bad.emplace_back("X-Request-ID", id + "-bad");
     ASSERT_TRUE(HasStatus(http.request("GET", "/apis", "", good), 200));
     ASSERT_TRUE(IsDetailError(http.request("GET", "/apis", "", bad), 401));
-    ASSERT_TRUE(server_->wait_for_output("id=" + id + "-bad actor=-", kIoTimeout))
+    ASSERT_TRUE(server_->wait_for_output("actor=- id=" + id + "-bad", kIoTimeout))
         << server_->output();
     ASSERT_TRUE(
         server_->wait_for_output("a wrong secret for API key 'dashboard-suite'", kIoTimeout))
         << server_->output();
     const std::string output = server_->output();
-    EXPECT_NE(output.find("id=" + id + "-good actor=dashboard-suite"), std::string::npos) << output;
+    EXPECT_NE(output.find("actor=dashboard-suite id=" + id + "-good"), std::string::npos) << output;
     for (const std::string& secret : {admin_.key, reader_.key, wrong}) {
         // The id part is public and may be logged one day; the secret part never.
         EXPECT_EQ(output.find(secret.substr(16)), std::string::npos) << output;
