@@ -11,6 +11,10 @@
 #   --log-level L     the server's LOG_LEVEL (default info, so access logging is in the cost)
 #   --no-build        use the existing build-release/gateway-api instead of building it
 #   --keep            keep the temporary directory (configs, wrk output, servers' logs)
+#   --api-key         the server requires API keys (API_KEYS_FILE with one admin key made
+#                     by `gateway-api hash-key`) and every request to it, seeding
+#                     included, sends that key as a Bearer token; compare its rows with a
+#                     run without this option (memory mode only)
 #   --postgres        run the server on a private PostgreSQL 15 and compare it with nginx,
 #                     with a second server in memory mode and with pgbench; measure the
 #                     propagation delay between two instances and the RSS of a large
@@ -132,6 +136,7 @@ log_level=info
 build=1
 keep=0
 postgres=0
+api_key=0
 pool_size=16
 max_overflow=16
 pgbench_scale=10
@@ -166,6 +171,7 @@ while (($# > 0)); do
         --no-build) build=0; shift ;;
         --keep) keep=1; shift ;;
         --postgres) postgres=1; shift ;;
+        --api-key) api_key=1; shift ;;
         --pool-size) positive_int "$1" "${2-}"; pool_size=$2; shift 2 ;;
         --max-overflow)
             [[ ${2-} =~ ^(0|[1-9][0-9]*)$ ]] || die "--max-overflow needs a non-negative integer, not '${2-}'"
@@ -180,6 +186,7 @@ while (($# > 0)); do
     esac
 done
 ((wrk_connections >= wrk_threads)) || die "--connections must be at least --threads"
+((api_key && postgres)) && die "--api-key measures memory mode; leave out --postgres"
 # pgbench -T takes seconds; wrk reads a bare number as seconds too.
 case $duration in
     *h) duration_seconds=$((${duration%h} * 3600)) ;;
@@ -572,6 +579,19 @@ start_server() {  # name [-u VARIABLE]... [VARIABLE=value]...
 }
 
 server_env=(HOST=127.0.0.1 PORT=0 "WORKERS=$workers" "LOG_LEVEL=$log_level")
+# With --api-key: the key goes to the Lua scripts (bench/lua/common.lua adds the header)
+# and to curl through the environment, never onto a command line or into the table.
+curl_auth=()
+if ((api_key)); then
+    "$server_bin" hash-key bench admin >"$tmp_dir/api-keys" 2>"$tmp_dir/api-key.txt" ||
+        die "gateway-api hash-key failed: $(cat "$tmp_dir/api-key.txt")"
+    GATEWAY_BENCH_KEY="$(grep -m1 '^gwk_' "$tmp_dir/api-key.txt")" || die "hash-key printed no key"
+    export GATEWAY_BENCH_KEY
+    printf 'header = "Authorization: Bearer %s"\n' "$GATEWAY_BENCH_KEY" >"$tmp_dir/curl-auth"
+    curl_auth=(--config "$tmp_dir/curl-auth")
+    server_env+=("API_KEYS_FILE=$tmp_dir/api-keys")
+    echo "== API keys required: every request sends an admin key"
+fi
 if ((postgres)); then
     # DB_FALLBACK=none: a server that cannot reach the database must not start on memory.
     database_url="postgresql://$(url_encode "$PG_APP_USER"):$(url_encode "$PG_APP_PASSWORD")@127.0.0.1:$PGPORT/$(url_encode "$PGDATABASE")?sslmode=disable"
@@ -665,9 +685,9 @@ collect_ids() {  # url count ids-file
     : >"$ids_file"
     while :; do
         if [[ -z $cursor ]]; then
-            curl -fsS --max-time 30 -o "$page" "$url/apis?limit=1000"
+            curl -fsS "${curl_auth[@]}" --max-time 30 -o "$page" "$url/apis?limit=1000"
         else
-            curl -fsS --max-time 30 -o "$page" -G "$url/apis" \
+            curl -fsS "${curl_auth[@]}" --max-time 30 -o "$page" -G "$url/apis" \
                 --data-urlencode "limit=1000" --data-urlencode "cursor=$cursor"
         fi
         pages=$((pages + 1))

@@ -9,6 +9,12 @@
 
 local threads = {}
 
+-- run.sh --api-key: every request carries the key (each thread's state runs this line).
+local bench_key = os.getenv("GATEWAY_BENCH_KEY")
+if bench_key and bench_key ~= "" then
+   wrk.headers["Authorization"] = "Bearer " .. bench_key
+end
+
 function setup(thread)
    table.insert(threads, thread)
    thread:set("tid", #threads)

@@ -45,6 +45,11 @@ function init(args)
       quota = quota + 1
    end
    wrk.headers["Content-Type"] = "application/json"
+   -- run.sh --api-key: the POSTs carry the key (common.lua does this for the others).
+   local bench_key = os.getenv("GATEWAY_BENCH_KEY")
+   if bench_key and bench_key ~= "" then
+      wrk.headers["Authorization"] = "Bearer " .. bench_key
+   end
    health = wrk.format("GET", "/health")
    if quota == 0 then
       finish()

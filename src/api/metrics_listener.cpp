@@ -2,18 +2,30 @@
 
 #include <boost/url/parse.hpp>
 
+#include "api/authentication.hpp"
 #include "api/errors.hpp"
+#include "auth/key_store.hpp"
 #include "metrics/exposition.hpp"
 
 namespace gateway::api {
 
-Response metrics_listener_answer(const Request& request, const MetricsPage& page) {
+Response metrics_listener_answer(const Request& request, const MetricsPage& page,
+                                 const AccessRules& access) {
     const auto target = boost::urls::parse_origin_form(request.target);
     if (!target) return error_response(400, "Invalid request target");
     if (target->encoded_path() != "/metrics") return not_found_response();
+    const bool reads = request.method == "GET" || request.method == "HEAD";
+    if (reads && access.protect_docs && access.keys != nullptr) {
+        const auto keys = access.keys->current();
+        auto authentication = authenticate(request, Access::read, keys.get());
+        if (authentication.refusal) {
+            authentication.refusal->route = "/metrics";
+            return std::move(*authentication.refusal);
+        }
+    }
     Response response;
     response.route = "/metrics";
-    if (request.method == "GET" || request.method == "HEAD") {
+    if (reads) {
         response.body = page();
         response.content_type = std::string(metrics::Exposition::content_type);
     } else if (request.method == "OPTIONS") {

@@ -1,5 +1,6 @@
 // What the metrics listener (METRICS_LISTEN) answers: GET and HEAD /metrics, OPTIONS, and
-// 404 or 405 for anything else. The API's routes are not served there.
+// 404 or 405 for anything else. The API's routes are not served there. With
+// API_KEYS_PROTECT_DOCS the page needs a read key here too, as on the API's port.
 #pragma once
 
 #include "api/request.hpp"
@@ -7,6 +8,7 @@
 
 namespace gateway::api {
 
-Response metrics_listener_answer(const Request& request, const MetricsPage& page);
+Response metrics_listener_answer(const Request& request, const MetricsPage& page,
+                                 const AccessRules& access = {});
 
 }  // namespace gateway::api

@@ -17,7 +17,12 @@ struct Request {
     std::optional<std::string_view> if_match;
     // Several lines are joined with ", ", which no single key parses as.
     std::optional<std::string_view> idempotency_key;
+    std::optional<std::string_view> authorization;  // Authorization, the first line
+    std::optional<std::string_view> api_key;        // X-API-Key, the first line
     std::string_view body;
+    // Who makes the request, set by the router before a handler sees it: the name of the
+    // key it carried, or "anonymous" where no key is needed. Never the key itself.
+    std::string_view actor = "anonymous";
 };
 
 struct Response {
@@ -28,6 +33,11 @@ struct Response {
     // The route template that answered ("/apis/{api_id}"), for logs and metrics: a
     // bounded set, unlike raw paths. "-" when no route matched.
     std::string_view route = "-";
+    // Request::actor, for the access log; "-" when no key was accepted.
+    std::string actor = "-";
+    // Why a key was refused (401, 403), for the warning that leaves in the log: never the
+    // key, at most its name.
+    std::string refused_because;
 };
 
 }  // namespace gateway::api

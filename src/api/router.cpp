@@ -41,6 +41,40 @@ std::string_view allowed_methods(Resource resource) {
     return "GET, HEAD, OPTIONS";
 }
 
+// Who may use a resource; the one place that says which routes need a key.
+enum class Guard {
+    open,  // the probes: an orchestrator has no key
+    key,   // the APIs and the journal's conflicts (they show API data)
+    docs,  // open unless API_KEYS_PROTECT_DOCS: the OpenAPI document and the metrics
+};
+
+Guard guard_of(Resource resource) {
+    switch (resource) {
+        case Resource::collection:
+        case Resource::api:
+        case Resource::journal_conflicts:
+            return Guard::key;
+        case Resource::openapi:
+        case Resource::metrics:
+            return Guard::docs;
+        case Resource::health:
+        case Resource::live:
+        case Resource::ready:
+            break;
+    }
+    return Guard::open;
+}
+
+// `method` with HEAD already read as GET. OPTIONS reveals only the Allow list, which the
+// OpenAPI document publishes anyway, so a CORS preflight (which carries no credentials)
+// is answered without a key.
+Access access_needed(Resource resource, std::string_view method, bool protect_docs) {
+    if (method == "OPTIONS") return Access::open;
+    const Guard guard = guard_of(resource);
+    if (guard == Guard::open || (guard == Guard::docs && !protect_docs)) return Access::open;
+    return method == "GET" ? Access::read : Access::write;
+}
+
 // Every method some path answers: the Allow of `OPTIONS *`.
 constexpr std::string_view any_methods = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
@@ -99,13 +133,19 @@ Response options_response(std::string_view allow) {
 
 boost::asio::awaitable<Response> Router::route(const Request& request) {
     std::string_view route_template = "-";
-    Response response = co_await dispatch(request, route_template);
+    std::string_view actor = "-";
+    // Held until the answer is made: a reload meanwhile does not pull the key from under it.
+    const auto keys = access_.keys != nullptr ? access_.keys->current() : nullptr;
+    Response response = co_await dispatch(request, keys.get(), route_template, actor);
     response.route = route_template;
+    response.actor = actor;
     co_return response;
 }
 
-boost::asio::awaitable<Response> Router::dispatch(const Request& request,
-                                                  std::string_view& route_template) {
+boost::asio::awaitable<Response> Router::dispatch(const Request& sent, const auth::KeySet* keys,
+                                                  std::string_view& route_template,
+                                                  std::string_view& actor) {
+    Request request = sent;  // views only; gets the actor below
     // HEAD is answered as GET; the server then sends the head alone.
     const std::string_view method = request.method == "HEAD" ? "GET" : request.method;
     if (method == "OPTIONS" && request.target == "*") {
@@ -131,6 +171,11 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request,
     // no route answered.
     if (*resource == Resource::metrics && !metrics_page_) co_return not_found_response();
     route_template = template_of(*resource);
+    auto authentication =
+        authenticate(request, access_needed(*resource, method, access_.protect_docs), keys);
+    actor = authentication.actor;
+    if (authentication.refusal) co_return std::move(*authentication.refusal);
+    request.actor = actor;
     const auto conflicts = *resource == Resource::journal_conflicts && journal_conflicts_
                                ? journal_conflicts_()
                                : std::nullopt;

@@ -1,11 +1,14 @@
 // gateway-api: the Gateway Management API server and its command line.
 #include <cstdio>
+#include <exception>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "app/database_startup.hpp"
 #include "app/logging.hpp"
 #include "app/serve.hpp"
+#include "auth/api_key.hpp"
 #include "config/database_sources.hpp"
 #include "config/settings.hpp"
 
@@ -20,6 +23,10 @@ Commands:
   migrate      Apply the schema migrations to the configured database, then exit.
   check-db     Print the database connection info and health as JSON; exit 0 when
                the primary database is healthy, 1 otherwise.
+  hash-key NAME SCOPE
+               Make a new API key with the scope admin or read: print the key once
+               (on stderr) and the line for API_KEYS_FILE (on stdout), which holds
+               only a salted hash of it.
   --help, -h   Show this help and exit.
   --version    Show the version and exit.
 
@@ -55,10 +62,47 @@ int run(Command command) {
     return 2;
 }
 
+// The key goes to stderr and the line to stdout, so `gateway-api hash-key ci admin >>
+// keys` appends the line alone and the key never lands in the file.
+int hash_key(std::string_view name, std::string_view scope_text) {
+    const auto scope = gateway::auth::parse_scope(scope_text);
+    if (!scope) {
+        std::fprintf(stderr, "gateway-api: hash-key: the scope is admin or read\n");
+        return 2;
+    }
+    if (!gateway::auth::is_key_name(name)) {
+        std::fprintf(stderr,
+                     "gateway-api: hash-key: a key name is 1 to 64 characters of A-Z a-z 0-9 "
+                     ". _ -, starting with a letter or a digit\n");
+        return 2;
+    }
+    try {
+        const auto made = gateway::auth::make_key(name, *scope);
+        std::fprintf(stderr,
+                     "New API key '%.*s' (scope %.*s). Give it to its client now: it is shown "
+                     "only this once, and the key file keeps only a salted hash of it:\n%s\n",
+                     static_cast<int>(name.size()), name.data(),
+                     static_cast<int>(scope_text.size()), scope_text.data(), made.key.c_str());
+        std::printf("%s\n", made.line.c_str());
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "gateway-api: hash-key: %s\n", error.what());
+        return 1;
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     const std::string_view command = argc > 1 ? argv[1] : "serve";
+    if (command == "hash-key") {
+        if (argc != 4) {
+            std::fprintf(stderr, "gateway-api: hash-key needs NAME and SCOPE\n\n%.*s",
+                         static_cast<int>(usage.size()), usage.data());
+            return 2;
+        }
+        return hash_key(argv[2], argv[3]);
+    }
     if (argc > 2) {
         std::fprintf(stderr, "gateway-api: unexpected argument '%s'\n\n%.*s", argv[2],
                      static_cast<int>(usage.size()), usage.data());

@@ -25,6 +25,8 @@
 #include "app/metrics_page.hpp"
 #include "app/mirror_health.hpp"
 #include "app/primary_keeper.hpp"
+#include "auth/key_store.hpp"
+#include "config/host_syntax.hpp"
 #include "db/database_manager.hpp"
 #include "domain/timestamps.hpp"
 #include "http/io_pool.hpp"
@@ -89,14 +91,27 @@ asio::awaitable<void> reinitialize(db::DatabaseManager& database, asio::any_io_e
     co_await database.reinitialize(executor);
 }
 
-// SIGHUP resolves the database sources again; the wait re-arms itself.
-void on_hangup(asio::signal_set& hangups, db::DatabaseManager& database) {
-    hangups.async_wait([&hangups, &database](const boost::system::error_code& ec, int) {
+// Reads API_KEYS_FILE again; a bad file leaves the keys in use as they were.
+void reload_keys(auth::KeyStore& keys) {
+    try {
+        const std::size_t count = keys.reload();
+        spdlog::info("API keys: {} key(s) in use, read again from API_KEYS_FILE", count);
+    } catch (const auth::KeyFileError& error) {
+        spdlog::error("API keys: API_KEYS_FILE {}; the {} key(s) read before stay in use",
+                      error.what(), keys.current()->size());
+    }
+}
+
+// SIGHUP reads the key file again and resolves the database sources again; the wait
+// re-arms itself. `keys` is null without a key file.
+void on_hangup(asio::signal_set& hangups, db::DatabaseManager& database, auth::KeyStore* keys) {
+    hangups.async_wait([&hangups, &database, keys](const boost::system::error_code& ec, int) {
         if (ec) return;
+        if (keys != nullptr) reload_keys(*keys);
         spdlog::info("received SIGHUP: reinitializing the database");
         asio::co_spawn(hangups.get_executor(), reinitialize(database, hangups.get_executor()),
                        asio::detached);
-        on_hangup(hangups, database);
+        on_hangup(hangups, database, keys);
     });
 }
 
@@ -104,14 +119,15 @@ void on_hangup(asio::signal_set& hangups, db::DatabaseManager& database) {
 std::unique_ptr<http::Server> listen_for_metrics(http::IoPool& pool,
                                                  const config::ServerSettings& api_settings,
                                                  const api::MetricsPage& page,
+                                                 const api::AccessRules& access,
                                                  const http::AccessLogFactory& make_log) {
     config::ServerSettings settings = api_settings;
     settings.host = api_settings.metrics_host;
     settings.port = api_settings.metrics_port;
     auto server = std::make_unique<http::Server>(
         pool, settings,
-        [&page](const api::Request& request) -> asio::awaitable<api::Response> {
-            co_return api::metrics_listener_answer(request, page);
+        [&page, access](const api::Request& request) -> asio::awaitable<api::Response> {
+            co_return api::metrics_listener_answer(request, page, access);
         },
         make_log);
     try {
@@ -126,6 +142,21 @@ std::unique_ptr<http::Server> listen_for_metrics(http::IoPool& pool,
         return nullptr;
     }
     return server;
+}
+
+// The key store of API_KEYS_FILE, null when it is unset. Throws auth::KeyFileError.
+std::unique_ptr<auth::KeyStore> open_key_store(const config::AuthSettings& settings) {
+    if (settings.keys_file.empty()) return nullptr;
+    auto keys = std::make_unique<auth::KeyStore>(settings.keys_file);
+    const std::size_t count = keys->current()->size();
+    if (count == 0) {
+        spdlog::warn(
+            "API keys: API_KEYS_FILE holds no keys: every request that needs one is refused");
+    } else {
+        spdlog::info("API keys: {} key(s) in use; /apis{} need(s) one", count,
+                     settings.protect_docs ? ", /openapi.json and /metrics" : "");
+    }
+    return keys;
 }
 
 // Opens DATA_DIR when local state is in use; null when it is not. Throws
@@ -150,6 +181,21 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
           config::EnvMap environment) {
     const unsigned workers = worker_count(settings.server);
     const bool database_configured = !sources.empty();
+    std::unique_ptr<auth::KeyStore> keys;
+    try {
+        keys = open_key_store(settings.auth);
+    } catch (const auth::KeyFileError& error) {
+        spdlog::critical("cannot start: API_KEYS_FILE {}", error.what());
+        flush_logs();
+        return 1;
+    }
+    if (!keys && !config::is_loopback_host(settings.server.host)) {
+        spdlog::warn(
+            "SECURITY: HOST={} can be reached from other machines and no API_KEYS_FILE is set: "
+            "anyone who reaches this port can change every API. Set API_KEYS_FILE (see "
+            "`gateway-api hash-key`) unless a network policy keeps everyone else out",
+            settings.server.host);
+    }
     std::unique_ptr<local::LocalState> local_state;
     local::Snapshot snapshot;
     std::vector<domain::JournalEntry> journal_entries;
@@ -300,7 +346,8 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
             if (!journal) return std::nullopt;
             return journal_conflicts_json(*journal);
         },
-        separate_metrics ? api::MetricsPage{} : metrics);
+        separate_metrics ? api::MetricsPage{} : metrics,
+        api::AccessRules{keys.get(), settings.auth.protect_docs});
 
     http::IoPool pool(workers);
     const auto make_log = [&settings] { return make_access_log(settings.log); };
@@ -320,7 +367,8 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
     }
     std::unique_ptr<http::Server> metrics_server;
     if (separate_metrics) {
-        metrics_server = listen_for_metrics(pool, settings.server, metrics, make_log);
+        metrics_server = listen_for_metrics(pool, settings.server, metrics,
+                                            {keys.get(), settings.auth.protect_docs}, make_log);
         if (!metrics_server) return 1;
     }
     listening = true;
@@ -342,7 +390,7 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
                        asio::detached);
     });
     asio::signal_set hangups(io, SIGHUP);
-    on_hangup(hangups, database);
+    on_hangup(hangups, database, keys.get());
 
     const auto address = endpoint.address();
     spdlog::info(

@@ -46,4 +46,19 @@ std::optional<std::string> normalise_host(std::string_view text) {
     return std::nullopt;
 }
 
+bool is_loopback_host(std::string_view host) {
+    if (const auto v4 = boost::urls::parse_ipv4_address(host)) return v4->is_loopback();
+    if (const auto v6 = boost::urls::parse_ipv6_address(host)) {
+        if (v6->is_loopback()) return true;
+        // ::ffff:127.x.y.z: the last four bytes are the IPv4 address.
+        return v6->is_v4_mapped() && v6->to_bytes()[12] == 127;
+    }
+    std::string_view name = host;
+    if (name.ends_with('.')) name.remove_suffix(1);
+    return name.size() == 9 &&
+           std::equal(name.begin(), name.end(), "localhost", [](char a, char b) {
+               return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+           });
+}
+
 }  // namespace gateway::config

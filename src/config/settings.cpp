@@ -188,11 +188,23 @@ LocalSettings read_local(const EnvMap& env) {
     return local;
 }
 
+AuthSettings read_auth(const EnvMap& env) {
+    AuthSettings auth;
+    if (const auto file = lookup(env, "API_KEYS_FILE")) auth.keys_file = std::string(*file);
+    auth.protect_docs = read_boolean(env, "API_KEYS_PROTECT_DOCS").value_or(false);
+    // Protection the operator asked for and would not get is worse than none asked for.
+    if (auth.protect_docs && auth.keys_file.empty()) {
+        throw ConfigError("API_KEYS_PROTECT_DOCS",
+                          "needs API_KEYS_FILE: without keys nothing is protected");
+    }
+    return auth;
+}
+
 }  // namespace
 
 Settings parse_settings(const EnvMap& env) {
-    return Settings{read_server(env), read_log(env), read_database(env), read_mirror(env),
-                    read_local(env)};
+    return Settings{read_server(env), read_log(env),   read_database(env),
+                    read_mirror(env), read_local(env), read_auth(env)};
 }
 
 EnvMap current_environment() {

@@ -116,12 +116,20 @@ struct LocalSettings {
     }
 };
 
+// Who may use the API: with a key file, every route but the probes needs a key.
+struct AuthSettings {
+    std::string keys_file;  // API_KEYS_FILE; empty: no keys, every route open as before
+    // API_KEYS_PROTECT_DOCS: /openapi.json (and /metrics) need a key too; only with a file.
+    bool protect_docs = false;
+};
+
 struct Settings {
     ServerSettings server;
     LogSettings log;
     DatabaseSettings database;
     MirrorSettings mirror;
     LocalSettings local;
+    AuthSettings auth;
 };
 
 // Reads every setting the service knows. Unset variables take their defaults; a set

@@ -52,6 +52,7 @@ std::string json_fields(const AccessRecord& record, std::string_view path,
     append_field(line, "remote_addr", record.remote_addr);
     append_raw_field(line, "bytes_out", std::to_string(record.bytes_out));
     if (!record.trace_id.empty()) append_field(line, "trace_id", record.trace_id);
+    append_field(line, "actor", record.actor);
     return line;
 }
 
@@ -82,8 +83,8 @@ void AccessLog::write(const AccessRecord& record) {
         logger_->info(json_fields(record, path, message));
         return;
     }
-    logger_->info("{} {} {} {:.3f}ms id={}{}{}", record.method, path, record.status,
-                  millis_of(record.took), record.request_id,
+    logger_->info("{} {} {} {:.3f}ms actor={} id={}{}{}", record.method, path, record.status,
+                  millis_of(record.took), record.actor, record.request_id,
                   record.trace_id.empty() ? "" : " trace=", record.trace_id);
 }
 
@@ -97,6 +98,23 @@ void AccessLog::server_error(const AccessRecord& record, std::string_view detail
             ? fmt::format("{} {} answered {}: {}", record.method, path, record.status, detail)
             : fmt::format("{} {} answered {}: {} ({} more 5xx answers were not logged)",
                           record.method, path, record.status, detail, left_out);
+    if (format_ == AccessLineFormat::json) {
+        logger_->warn(json_fields(record, path, message));
+        return;
+    }
+    logger_->warn("{} id={}", message, record.request_id);
+}
+
+void AccessLog::key_refused(const AccessRecord& record, std::string_view reason) {
+    if (!logger_->should_log(spdlog::level::warn)) return;
+    std::uint64_t left_out = 0;
+    if (!refusals_.take(std::chrono::steady_clock::now(), left_out)) return;
+    const std::string path = logged_path(record.target);
+    std::string message = fmt::format("{} {} refused with {}: {} from {}", record.method, path,
+                                      record.status, reason, record.remote_addr);
+    if (left_out != 0) {
+        message += fmt::format(" ({} more refusals were not logged)", left_out);
+    }
     if (format_ == AccessLineFormat::json) {
         logger_->warn(json_fields(record, path, message));
         return;

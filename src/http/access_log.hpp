@@ -11,7 +11,8 @@
 
 namespace gateway::http {
 
-// How access lines are written. Text: "GET /apis 200 0.125ms id=<request id>". Json: the
+// How access lines are written. Text: "GET /apis 200 0.125ms actor=<who> id=<request id>".
+// Json: the
 // payload is the line's fields, `"message":"GET /apis 200","request_id":...`, without
 // braces, which the logger's formatter wraps together with the time and the level.
 enum class AccessLineFormat { text, json };
@@ -25,8 +26,9 @@ struct AccessRecord {
     unsigned status = 0;
     std::chrono::steady_clock::duration took{};
     std::string_view remote_addr;
-    std::size_t bytes_out = 0;  // head and body written
-    std::string_view trace_id;  // empty without a valid traceparent
+    std::size_t bytes_out = 0;     // head and body written
+    std::string_view trace_id;     // empty without a valid traceparent
+    std::string_view actor = "-";  // the accepted key's name, "anonymous", or "-"
 };
 
 // Caps the warnings an outage can write: `per_second` lines in each second, then one line
@@ -54,12 +56,17 @@ class AccessLog {
     // A 5xx answer, at warn with the detail it gave (rate-limited); the request id ties it
     // to the access line.
     void server_error(const AccessRecord& record, std::string_view detail);
+    // A request refused for its API key (401, 403), at warn with the reason (rate-limited
+    // on its own budget, so that a scan cannot crowd out the 5xx warnings): the key's
+    // name when it was known, never the key.
+    void key_refused(const AccessRecord& record, std::string_view reason);
     void flush() { logger_->flush(); }
 
   private:
     std::shared_ptr<spdlog::logger> logger_;
     AccessLineFormat format_;
     WarningBudget warnings_{20};
+    WarningBudget refusals_{20};
 };
 
 }  // namespace gateway::http

@@ -105,6 +105,13 @@ api::Request to_api_request(const bhttp::request<bhttp::string_body>& message,
     request.content_type = message[bhttp::field::content_type];
     if (if_match) request.if_match = *if_match;
     if (idempotency_key) request.idempotency_key = *idempotency_key;
+    if (const auto authorization = message.find(bhttp::field::authorization);
+        authorization != message.end()) {
+        request.authorization = authorization->value();
+    }
+    if (const auto api_key = message.find("X-API-Key"); api_key != message.end()) {
+        request.api_key = api_key->value();
+    }
     request.body = message.body();
     return request;
 }
@@ -308,7 +315,8 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
                 .took = std::chrono::steady_clock::now() - started,
                 .remote_addr = remote_addr_,
                 .bytes_out = head_.size() + (with_body ? answer.body.size() : 0),
-                .trace_id = trace_id_in(message, true)},
+                .trace_id = trace_id_in(message, true),
+                .actor = answer.actor},
                answer);
     busy_ = false;
     if (!written || !keep_alive) co_return Outcome::close;
@@ -319,6 +327,7 @@ void Session::log_answer(const AccessRecord& record, const api::Response& answer
     metrics_.record(record.method, record.route, record.status, record.took);
     access_log_.write(record);
     if (answer.status >= 500) access_log_.server_error(record, detail_of(answer));
+    if (!answer.refused_because.empty()) access_log_.key_refused(record, answer.refused_because);
 }
 
 asio::awaitable<bool> Session::write_response(api::Response& response,

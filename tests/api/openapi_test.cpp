@@ -347,4 +347,30 @@ TEST(OpenApiDocument, ListTakesTheContractQueryParameters) {
     EXPECT_EQ(names, (std::set<std::string>{"limit", "cursor", "tag", "enabled"}));
 }
 
+// Every route that needs a key says so (both ways of sending one) and documents the 401
+// with its challenge, writes the 403; the probes need none.
+TEST(OpenApiDocument, KeyedRoutesDescribeTheirSecurityAnd401) {
+    const json::object& schemes = document().at("components").at("securitySchemes").as_object();
+    EXPECT_EQ(schemes.at("bearerKey").at("scheme"), "bearer");
+    EXPECT_EQ(schemes.at("apiKeyHeader").at("name"), "X-API-Key");
+    const std::vector<std::pair<std::string, std::string>> keyed = {
+        {"/apis", "get"},         {"/apis", "head"},         {"/apis", "post"},
+        {"/apis/{ref}", "get"},   {"/apis/{ref}", "head"},   {"/apis/{ref}", "put"},
+        {"/apis/{ref}", "patch"}, {"/apis/{ref}", "delete"}, {"/journal/conflicts", "get"},
+        {"/openapi.json", "get"}};
+    for (const auto& [path, method] : keyed) {
+        const json::object& op = operation(path, method);
+        ASSERT_TRUE(op.contains("security")) << path << " " << method;
+        const json::object& unauthorized = dereferenced(op.at("responses").at("401"));
+        EXPECT_TRUE(unauthorized.at("headers").as_object().contains("WWW-Authenticate"))
+            << path << " " << method;
+        const bool writes = method != "get" && method != "head";
+        EXPECT_EQ(op.at("responses").as_object().contains("403"), writes) << path << " " << method;
+    }
+    for (const char* path : {"/health", "/health/live", "/health/ready"}) {
+        EXPECT_FALSE(operation(path, "get").contains("security")) << path;
+        EXPECT_FALSE(operation(path, "get").at("responses").as_object().contains("401")) << path;
+    }
+}
+
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "config/host_syntax.hpp"
+
 #include <cstdlib>
 #include <functional>
 #include <string>
@@ -310,6 +312,39 @@ TEST(Settings, PoolMaxWaitersErrorSaysWhatIsExpected) {
         FAIL() << "accepted";
     } catch (const ConfigError& error) {
         EXPECT_STREQ(error.what(), "DB_POOL_MAX_WAITERS: expected an integer from 1 to 1000000");
+    }
+}
+
+TEST(Settings, ApiKeysAreOffUnlessAFileIsNamed) {
+    const Settings none = parse_settings({});
+    EXPECT_TRUE(none.auth.keys_file.empty());
+    EXPECT_FALSE(none.auth.protect_docs);
+    const Settings keys =
+        parse_settings({{"API_KEYS_FILE", "/etc/gateway/keys"}, {"API_KEYS_PROTECT_DOCS", "true"}});
+    EXPECT_EQ(keys.auth.keys_file, "/etc/gateway/keys");
+    EXPECT_TRUE(keys.auth.protect_docs);
+}
+
+TEST(Settings, ProtectingTheDocsWithoutAKeyFileIsAnError) {
+    try {
+        parse_one("API_KEYS_PROTECT_DOCS", "true");
+        FAIL() << "accepted protection without keys";
+    } catch (const ConfigError& error) {
+        EXPECT_EQ(error.variable(), "API_KEYS_PROTECT_DOCS");
+    }
+    EXPECT_THROW(parse_settings({{"API_KEYS_FILE", "/k"}, {"API_KEYS_PROTECT_DOCS", "maybe"}}),
+                 ConfigError);
+}
+
+// Decides whether a start without API_KEYS_FILE warns that anyone can write.
+TEST(HostSyntax, TellsLoopbackHostsFromReachableOnes) {
+    for (const char* host : {"127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1", "localhost",
+                             "LOCALHOST", "localhost."}) {
+        EXPECT_TRUE(is_loopback_host(host)) << host;
+    }
+    for (const char* host : {"0.0.0.0", "::", "10.0.0.5", "192.0.2.1", "::ffff:10.0.0.1",
+                             "gateway.internal", "localhost.example.com", "fe80::1"}) {
+        EXPECT_FALSE(is_loopback_host(host)) << host;
     }
 }
 

@@ -113,6 +113,7 @@ TEST(JsonAccessLog, CarriesTheRequestsFields) {
     EXPECT_EQ(string_at(line, "remote_addr"), "127.0.0.1");
     EXPECT_GT(line.at("bytes_out").to_number<std::size_t>(), answer.body.size());
     EXPECT_EQ(string_at(line, "trace_id"), trace);
+    EXPECT_EQ(string_at(line, "actor"), "anonymous") << "no key file: every caller is anonymous";
     EXPECT_NE(string_at(line, "message").find("GET /apis/" + name + " 404"), std::string::npos);
     expect_clean_exit(server);
 }
