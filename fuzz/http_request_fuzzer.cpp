@@ -106,7 +106,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::optional<api::Response> answer;
         std::exception_ptr failure;
         asio::co_spawn(io, answer_into(router, request, answer),
-                       [&failure](std::exception_ptr error) { failure = error; });
+                       [&failure](const std::exception_ptr& error) { failure = error; });
         io.restart();
         io.run();
         // The session would turn this into a 500; the router is meant to answer itself.
