@@ -150,10 +150,10 @@ asio::awaitable<void> Session::run() {
     context_.released(this);
 }
 
-// Reads with the parser driven here rather than by Beast's async_read: an exception the
-// parser throws is then caught by the reader, inside the session's guard, instead of out
-// of a completion handler; and every byte of the request is counted, not only the header
-// and the data.
+// Reads with the parser driven here rather than by Beast's async_read: every byte of the
+// request is then counted, not only the header and the data, and an exception the parser
+// throws (Beast refuses a field over 64 KiB by throwing) is turned into a refusal by the
+// reader instead of escaping from a completion handler.
 asio::awaitable<beast::error_code> Session::read_request(RequestReader& reader, bool whole,
                                                          bool& arrived) {
     for (;;) {
