@@ -39,7 +39,7 @@ for harness in "${harnesses[@]}"; do
 done
 
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
-build=build-fuzz
+build="build-fuzz"
 started=$SECONDS
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-15 -DCMAKE_BUILD_TYPE=Fuzz \
   -DGATEWAY_BUILD_FUZZERS=ON -DGATEWAY_BUILD_TESTS=OFF >/dev/null
