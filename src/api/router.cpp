@@ -8,6 +8,8 @@
 
 #include "api/errors.hpp"
 #include "api/openapi_document.hpp"
+#include "api/route_templates.hpp"
+#include "metrics/exposition.hpp"
 
 namespace gateway::api {
 
@@ -15,26 +17,11 @@ namespace {
 
 // What a path names, and the methods it answers (its Allow header): HEAD wherever GET,
 // OPTIONS everywhere.
-enum class Resource { collection, api, health, live, ready, openapi, journal_conflicts };
+// In the order of route_templates, which names them.
+enum class Resource { collection, api, health, live, ready, openapi, journal_conflicts, metrics };
 
 std::string_view template_of(Resource resource) {
-    switch (resource) {
-        case Resource::collection:
-            return "/apis";
-        case Resource::api:
-            return "/apis/{api_id}";
-        case Resource::health:
-            return "/health";
-        case Resource::live:
-            return "/health/live";
-        case Resource::ready:
-            return "/health/ready";
-        case Resource::openapi:
-            return "/openapi.json";
-        case Resource::journal_conflicts:
-            return "/journal/conflicts";
-    }
-    return "-";
+    return route_templates[static_cast<std::size_t>(resource)];
 }
 
 std::string_view allowed_methods(Resource resource) {
@@ -48,6 +35,7 @@ std::string_view allowed_methods(Resource resource) {
         case Resource::ready:
         case Resource::openapi:
         case Resource::journal_conflicts:
+        case Resource::metrics:
             break;
     }
     return "GET, HEAD, OPTIONS";
@@ -74,6 +62,7 @@ std::optional<Resource> resource_of(const boost::urls::segments_view& segments) 
         return std::nullopt;
     }
     if (depth == 1 && first == "openapi.json") return Resource::openapi;
+    if (depth == 1 && first == "metrics") return Resource::metrics;
     if (depth == 2 && first == "journal" && second == "conflicts") {
         return Resource::journal_conflicts;
     }
@@ -138,6 +127,9 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request,
     const auto segments = target->segments();  // percent-decoded
     const auto resource = resource_of(segments);
     if (!resource) co_return not_found_response();
+    // Without a page here, metrics are served on a listener of their own (or not at all):
+    // no route answered.
+    if (*resource == Resource::metrics && !metrics_page_) co_return not_found_response();
     route_template = template_of(*resource);
     const auto conflicts = *resource == Resource::journal_conflicts && journal_conflicts_
                                ? journal_conflicts_()
@@ -171,6 +163,14 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request,
             if (method == "GET") {
                 Response response;
                 response.body = *conflicts;
+                co_return response;
+            }
+            break;
+        case Resource::metrics:
+            if (method == "GET") {
+                Response response;
+                response.body = metrics_page_();
+                response.content_type = std::string(metrics::Exposition::content_type);
                 co_return response;
             }
             break;

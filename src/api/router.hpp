@@ -19,14 +19,19 @@ namespace gateway::api {
 // journal (no database configured): then the path is a 404.
 using JournalConflicts = std::function<std::optional<std::string>()>;
 
+// GET /metrics: the Prometheus page. Empty where metrics are not served on this listener:
+// then the path is a 404.
+using MetricsPage = std::function<std::string()>;
+
 class Router {
   public:
     Router(ApiHandlers& apis, DatabaseHealthCheck database_health, ReadinessCheck readiness,
-           JournalConflicts journal_conflicts = {})
+           JournalConflicts journal_conflicts = {}, MetricsPage metrics_page = {})
         : apis_(apis),
           database_health_(std::move(database_health)),
           readiness_(std::move(readiness)),
-          journal_conflicts_(std::move(journal_conflicts)) {}
+          journal_conflicts_(std::move(journal_conflicts)),
+          metrics_page_(std::move(metrics_page)) {}
 
     // The answer, with the template of the route that gave it in Response::route.
     boost::asio::awaitable<Response> route(const Request& request);
@@ -40,6 +45,7 @@ class Router {
     DatabaseHealthCheck database_health_;
     ReadinessCheck readiness_;
     JournalConflicts journal_conflicts_;
+    MetricsPage metrics_page_;
 };
 
 }  // namespace gateway::api

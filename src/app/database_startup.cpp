@@ -47,10 +47,11 @@ asio::awaitable<db::HealthReport> check_on(db::DatabaseManager& database,
 
 db::DatabaseManager make_database_manager(const config::DatabaseSettings& settings,
                                           std::vector<config::DatabaseSource> sources,
-                                          config::EnvMap environment) {
-    return db::DatabaseManager(
-        settings, std::make_unique<sources::SourceResolver>(
-                      std::move(sources), std::move(environment), settings.statement_timeout));
+                                          config::EnvMap environment,
+                                          std::shared_ptr<sources::AwsCounters> aws_counters) {
+    return db::DatabaseManager(settings, std::make_unique<sources::SourceResolver>(
+                                             std::move(sources), std::move(environment),
+                                             settings.statement_timeout, std::move(aws_counters)));
 }
 
 bool initialize_database(db::DatabaseManager& database) {

@@ -7,14 +7,16 @@
 #include "config/database_sources.hpp"
 #include "config/settings.hpp"
 #include "db/database_manager.hpp"
+#include "sources/aws_counters.hpp"
 
 namespace gateway::app {
 
 // The manager of the primary over the configured sources, in the contract's order.
-// `environment` is where the AWS credential chain looks when a source needs it.
-db::DatabaseManager make_database_manager(const config::DatabaseSettings& settings,
-                                          std::vector<config::DatabaseSource> sources,
-                                          config::EnvMap environment);
+// `environment` is where the AWS credential chain looks when a source needs it;
+// `aws_counters`, when given, counts the calls to AWS.
+db::DatabaseManager make_database_manager(
+    const config::DatabaseSettings& settings, std::vector<config::DatabaseSource> sources,
+    config::EnvMap environment, std::shared_ptr<sources::AwsCounters> aws_counters = nullptr);
 
 // Runs DatabaseManager::initialize to completion on a private event loop. Returns
 // whether a primary is in use; throws std::runtime_error when the start must stop.

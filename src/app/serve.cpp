@@ -15,12 +15,14 @@
 
 #include "api/api_handlers.hpp"
 #include "api/health.hpp"
+#include "api/metrics_listener.hpp"
 #include "api/router.hpp"
 #include "app/database_startup.hpp"
 #include "app/health_details.hpp"
 #include "app/journal_replayer.hpp"
 #include "app/journal_report.hpp"
 #include "app/logging.hpp"
+#include "app/metrics_page.hpp"
 #include "app/mirror_health.hpp"
 #include "app/primary_keeper.hpp"
 #include "db/database_manager.hpp"
@@ -98,6 +100,34 @@ void on_hangup(asio::signal_set& hangups, db::DatabaseManager& database) {
     });
 }
 
+// The listener of METRICS_LISTEN, listening; null (after a critical line) when it cannot.
+std::unique_ptr<http::Server> listen_for_metrics(http::IoPool& pool,
+                                                 const config::ServerSettings& api_settings,
+                                                 const api::MetricsPage& page,
+                                                 const http::AccessLogFactory& make_log) {
+    config::ServerSettings settings = api_settings;
+    settings.host = api_settings.metrics_host;
+    settings.port = api_settings.metrics_port;
+    auto server = std::make_unique<http::Server>(
+        pool, settings,
+        [&page](const api::Request& request) -> asio::awaitable<api::Response> {
+            co_return api::metrics_listener_answer(request, page);
+        },
+        make_log);
+    try {
+        const auto endpoint = server->listen();
+        const auto address = endpoint.address();
+        spdlog::info("serving metrics at http://{}{}{}:{}/metrics", address.is_v6() ? "[" : "",
+                     address.to_string(), address.is_v6() ? "]" : "", endpoint.port());
+    } catch (const boost::system::system_error& error) {
+        spdlog::critical("cannot listen on {}:{} (METRICS_LISTEN): {}", settings.host,
+                         settings.port, error.code().message());
+        flush_logs();
+        return nullptr;
+    }
+    return server;
+}
+
 // Opens DATA_DIR when local state is in use; null when it is not. Throws
 // local::LocalStateError.
 std::unique_ptr<local::LocalState> open_local_state(const config::LocalSettings& settings,
@@ -134,8 +164,9 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
         flush_logs();
         return 1;
     }
-    auto database =
-        make_database_manager(settings.database, std::move(sources), std::move(environment));
+    const auto aws_counters = std::make_shared<sources::AwsCounters>();
+    auto database = make_database_manager(settings.database, std::move(sources),
+                                          std::move(environment), aws_counters);
     bool using_primary = false;
     try {
         using_primary = initialize_database(database);
@@ -254,20 +285,30 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
         return listening.load() && (!mirrored || mirrored->serves_reads());
     };
     const http::Server* ready_server = nullptr;  // set below, before any request arrives
+    MetricsSources metrics_sources{.database = database,
+                                   .memory = memory,
+                                   .mirror = database_configured ? &mirror_status : nullptr,
+                                   .breaker = database_configured ? breaker.get() : nullptr,
+                                   .journal = journal.get(),
+                                   .aws = aws_counters.get()};
+    const api::MetricsPage metrics = [&metrics_sources] { return metrics_page(metrics_sources); };
+    const bool separate_metrics = !settings.server.metrics_host.empty();
     api::Router router(
         handlers, health_check,
         [&ready_server, storage_loaded] { return readiness(ready_server, storage_loaded()); },
         [&journal]() -> std::optional<std::string> {
             if (!journal) return std::nullopt;
             return journal_conflicts_json(*journal);
-        });
+        },
+        separate_metrics ? api::MetricsPage{} : metrics);
 
     http::IoPool pool(workers);
+    const auto make_log = [&settings] { return make_access_log(settings.log); };
     http::Server server(
         pool, settings.server,
-        [&router](const api::Request& request) { return router.route(request); },
-        [&settings] { return make_access_log(settings.log); });
+        [&router](const api::Request& request) { return router.route(request); }, make_log);
     ready_server = &server;
+    metrics_sources.server = &server;
     boost::asio::ip::tcp::endpoint endpoint;
     try {
         endpoint = server.listen();
@@ -277,8 +318,14 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
         flush_logs();
         return 1;
     }
+    std::unique_ptr<http::Server> metrics_server;
+    if (separate_metrics) {
+        metrics_server = listen_for_metrics(pool, settings.server, metrics, make_log);
+        if (!metrics_server) return 1;
+    }
     listening = true;
     server.start();
+    if (metrics_server) metrics_server->start();
 
     auto& io = pool.at(0);
     asio::signal_set stops(io, SIGINT, SIGTERM);
@@ -290,6 +337,7 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
         if (keeper) keeper->stop();
         if (replayer) replayer->stop();
         server.begin_shutdown();
+        if (metrics_server) metrics_server->begin_shutdown();
         asio::co_spawn(io, drain_then_stop(server, pool, settings.server.shutdown_timeout),
                        asio::detached);
     });
@@ -307,6 +355,7 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
 
     pool.run();
     server.flush_access_logs();
+    if (metrics_server) metrics_server->flush_access_logs();
 
     database.shutdown();
     if (local_state) local_state->stop();  // writes what the mirror changed last, now

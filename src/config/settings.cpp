@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 
+#include <boost/asio/ip/address.hpp>
+
 #include "config/env_value.hpp"
 #include "config/host_syntax.hpp"
 
@@ -20,6 +22,29 @@ std::chrono::seconds read_timeout(const EnvMap& env, std::string_view name,
                                   std::chrono::seconds fallback) {
     const auto value = read_integer(env, name, 1, max_timeout_seconds);
     return value ? std::chrono::seconds{*value} : fallback;
+}
+
+// METRICS_LISTEN: an IP address and a port, "127.0.0.1:9464" or "[::1]:9464".
+void read_metrics_listen(const EnvMap& env, ServerSettings& server) {
+    const auto value = lookup(env, "METRICS_LISTEN");
+    if (!value) return;
+    const std::string_view text = *value;
+    const auto colon = text.rfind(':');
+    const auto invalid = [] {
+        return ConfigError("METRICS_LISTEN",
+                           "expected an IP address and a port, such as 127.0.0.1:9464 or "
+                           "[::1]:9464");
+    };
+    if (colon == std::string_view::npos || colon == 0) throw invalid();
+    std::string_view host = text.substr(0, colon);
+    if (host.starts_with('[') && host.ends_with(']')) host = host.substr(1, host.size() - 2);
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(std::string(host), ec);
+    if (ec) throw invalid();
+    const auto port = parse_integer(text.substr(colon + 1), 0, 65535);
+    if (!port) throw invalid();
+    server.metrics_host = address.to_string();
+    server.metrics_port = static_cast<std::uint16_t>(*port);
 }
 
 ServerSettings read_server(const EnvMap& env) {
@@ -41,6 +66,7 @@ ServerSettings read_server(const EnvMap& env) {
     if (const auto connections = read_integer(env, "HTTP_MAX_CONNECTIONS", 1, 1000000)) {
         server.max_connections = static_cast<std::size_t>(*connections);
     }
+    read_metrics_listen(env, server);
     return server;
 }
 

@@ -42,6 +42,10 @@ struct ServerSettings {
     // Connections open at once; one more gets a 503 and is closed. Keeps clients from
     // using up the process's descriptors, which the database and accept itself need.
     std::size_t max_connections = 512;  // HTTP_MAX_CONNECTIONS
+    // METRICS_LISTEN=address:port: GET /metrics on a listener of its own (operators often
+    // keep metrics off the API's port), and not on the API's. Empty host: on the API's.
+    std::string metrics_host;
+    std::uint16_t metrics_port = 0;  // 0 picks a free port
 };
 
 struct LogSettings {

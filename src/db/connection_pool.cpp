@@ -25,11 +25,11 @@ constexpr auto kPingAfterIdle = 1s;
 // The ping is a liveness check, not a query: a healthy server answers in milliseconds.
 constexpr std::chrono::milliseconds kPingTimeoutCap = 2s;
 
-StatementLogging statement_logging(const config::DatabaseSettings& settings) {
-    return {settings.sql_echo, settings.slow_query};
-}
-
 }  // namespace
+
+StatementLogging ConnectionPool::statement_logging() const {
+    return {settings_.sql_echo, settings_.slow_query, statement_stats_};
+}
 
 // One acquirer waiting for a connection or for room to open one.
 struct ConnectionPool::Waiter {
@@ -45,20 +45,26 @@ struct ConnectionPool::Waiter {
     std::unique_ptr<PgConnection> connection;  // when granted; null = room to open one
 };
 
-std::shared_ptr<ConnectionPool> ConnectionPool::create(std::string conninfo,
-                                                       config::DatabaseSettings settings) {
-    return create(std::make_shared<FixedConninfo>(std::move(conninfo)), std::move(settings));
+std::shared_ptr<ConnectionPool> ConnectionPool::create(
+    std::string conninfo, config::DatabaseSettings settings,
+    std::shared_ptr<StatementStats> statement_stats) {
+    return create(std::make_shared<FixedConninfo>(std::move(conninfo)), settings,
+                  std::move(statement_stats));
 }
 
-std::shared_ptr<ConnectionPool> ConnectionPool::create(std::shared_ptr<ConninfoSource> conninfo,
-                                                       config::DatabaseSettings settings) {
+std::shared_ptr<ConnectionPool> ConnectionPool::create(
+    std::shared_ptr<ConninfoSource> conninfo, config::DatabaseSettings settings,
+    std::shared_ptr<StatementStats> statement_stats) {
     return std::shared_ptr<ConnectionPool>(
-        new ConnectionPool(std::move(conninfo), std::move(settings)));
+        new ConnectionPool(std::move(conninfo), settings, std::move(statement_stats)));
 }
 
 ConnectionPool::ConnectionPool(std::shared_ptr<ConninfoSource> conninfo,
-                               config::DatabaseSettings settings)
-    : conninfo_(std::move(conninfo)), settings_(std::move(settings)) {}
+                               config::DatabaseSettings settings,
+                               std::shared_ptr<StatementStats> statement_stats)
+    : conninfo_(std::move(conninfo)),
+      settings_(settings),
+      statement_stats_(std::move(statement_stats)) {}
 
 asio::awaitable<DbResult<PooledConnection>> ConnectionPool::acquire() {
     return acquire(settings_.pool_timeout);
@@ -107,6 +113,7 @@ asio::awaitable<DbResult<PooledConnection>> ConnectionPool::acquire(
             std::lock_guard lock(mutex_);
             if (!opened) {
                 ++counters_.errors;
+                ++counters_.connect_failures;
                 to_wake = relinquish_locked();
             } else {
                 ++counters_.created;
@@ -120,7 +127,7 @@ asio::awaitable<DbResult<PooledConnection>> ConnectionPool::acquire(
         wake(std::move(to_wake));
         if (!opened) co_return domain::unexpected(std::move(opened).error());
         if (unwanted) co_return db_error(DbErrc::shutting_down, "the database pool is closed");
-        (*opened)->set_logging(statement_logging(settings_));
+        (*opened)->set_logging(statement_logging());
         co_return PooledConnection(std::move(self), std::move(*opened));
     }
 }
@@ -147,7 +154,7 @@ asio::awaitable<DbResult<std::unique_ptr<PgConnection>>> ConnectionPool::open(
 asio::awaitable<DbResult<std::unique_ptr<PgConnection>>> ConnectionPool::open_dedicated(
     asio::any_io_executor executor, std::chrono::milliseconds timeout) {
     auto opened = co_await open(std::move(executor), Clock::now() + timeout);
-    if (opened) (*opened)->set_logging(statement_logging(settings_));
+    if (opened) (*opened)->set_logging(statement_logging());
     co_return opened;
 }
 
@@ -206,11 +213,16 @@ asio::awaitable<DbResult<ConnectionPool::Claim>> ConnectionPool::claim(
 asio::awaitable<bool> ConnectionPool::still_good(PgConnection& conn,
                                                  std::chrono::milliseconds ping_limit) {
     const auto now = Clock::now();
-    if (expired(conn, now)) co_return false;
+    if (expired(conn, now)) {
+        std::lock_guard lock(mutex_);
+        ++counters_.recycled;
+        co_return false;
+    }
     if (!conn.still_connected()) {
         // Found broken, like a failed pre-ping: counted the same way.
         std::lock_guard lock(mutex_);
         ++counters_.errors;
+        ++counters_.ping_failures;
         co_return false;
     }
     if (!settings_.pool_pre_ping || now - conn.last_used() <= kPingAfterIdle) co_return true;
@@ -219,12 +231,13 @@ asio::awaitable<bool> ConnectionPool::still_good(PgConnection& conn,
     // Named first: g++ 12 rejects a braced list inside a co_await expression.
     const auto ping_timeout = std::min({settings_.connect_timeout, kPingTimeoutCap, ping_limit});
     const auto pong = co_await conn.simple_query("SELECT 1", ping_timeout);
-    conn.set_logging(statement_logging(settings_));
+    conn.set_logging(statement_logging());
     if (pong) co_return true;
     spdlog::warn("replacing a pooled database connection that failed its pre-ping: {}",
                  pong.error().message);
     std::lock_guard lock(mutex_);
     ++counters_.errors;
+    ++counters_.ping_failures;
     co_return false;
 }
 
@@ -248,7 +261,9 @@ void ConnectionPool::release(std::unique_ptr<PgConnection> conn) {
     {
         std::lock_guard lock(mutex_);
         if (broken) ++counters_.errors;
-        if (closed_ || broken || in_transaction || expired(*conn, Clock::now())) {
+        const bool too_old = !closed_ && !broken && !in_transaction && expired(*conn, Clock::now());
+        if (too_old) ++counters_.recycled;
+        if (closed_ || broken || in_transaction || too_old) {
             to_close = std::move(conn);
             ++counters_.closed;
             to_wake = relinquish_locked();

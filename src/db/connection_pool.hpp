@@ -32,6 +32,10 @@ struct PoolStats {
     std::uint64_t timeouts = 0;  // acquires that gave up after DB_POOL_TIMEOUT
     std::uint64_t errors = 0;    // failed connects and connections found broken
     std::uint64_t rejected = 0;  // acquires refused at once: DB_POOL_MAX_WAITERS already wait
+    // Parts of the figures above, for metrics:
+    std::uint64_t connect_failures = 0;  // connections that could not be opened
+    std::uint64_t ping_failures = 0;     // idle connections found broken before reuse
+    std::uint64_t recycled = 0;          // connections closed for their age (DB_POOL_RECYCLE)
 };
 
 class ConnectionPool;
@@ -59,13 +63,16 @@ class PooledConnection {
 class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   public:
     // `conninfo` may carry a password; it is kept only to open connections.
-    static std::shared_ptr<ConnectionPool> create(std::string conninfo,
-                                                  config::DatabaseSettings settings);
+    // `statement_stats`, when given, counts every statement the pool's connections run.
+    static std::shared_ptr<ConnectionPool> create(
+        std::string conninfo, config::DatabaseSettings settings,
+        std::shared_ptr<StatementStats> statement_stats = nullptr);
     // Connections are opened with whatever `conninfo` holds at the time; when the server
     // refuses its credentials, the source may renew them and the connect is tried again
     // within the acquire's bound.
-    static std::shared_ptr<ConnectionPool> create(std::shared_ptr<ConninfoSource> conninfo,
-                                                  config::DatabaseSettings settings);
+    static std::shared_ptr<ConnectionPool> create(
+        std::shared_ptr<ConninfoSource> conninfo, config::DatabaseSettings settings,
+        std::shared_ptr<StatementStats> statement_stats = nullptr);
 
     // A healthy connection, or pool_exhausted after DB_POOL_TIMEOUT (or at once when
     // DB_POOL_MAX_WAITERS requests already wait), connect_failed / timeout when a new one
@@ -106,7 +113,10 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
         std::unique_ptr<PgConnection> connection;
     };
 
-    ConnectionPool(std::shared_ptr<ConninfoSource> conninfo, config::DatabaseSettings settings);
+    ConnectionPool(std::shared_ptr<ConninfoSource> conninfo, config::DatabaseSettings settings,
+                   std::shared_ptr<StatementStats> statement_stats);
+    // What the pool's connections log and count of the statements they run.
+    StatementLogging statement_logging() const;
     void release(std::unique_ptr<PgConnection> conn);
     // Opens a connection by `deadline`, renewing refused credentials on the way.
     boost::asio::awaitable<DbResult<std::unique_ptr<PgConnection>>> open(
@@ -125,6 +135,7 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
 
     const std::shared_ptr<ConninfoSource> conninfo_;
     const config::DatabaseSettings settings_;
+    const std::shared_ptr<StatementStats> statement_stats_;
     mutable std::mutex mutex_;
     // Everything below is guarded by mutex_.
     std::vector<std::unique_ptr<PgConnection>> idle_;  // back = most recently returned (LIFO)

@@ -134,7 +134,8 @@ boost::asio::awaitable<std::shared_ptr<const Primary>> DatabaseManager::try_cand
     }
 
     auto primary = std::make_shared<Primary>();
-    primary->pool = ConnectionPool::create(std::move(candidate.conninfo), settings_);
+    primary->pool =
+        ConnectionPool::create(std::move(candidate.conninfo), settings_, statement_stats_);
     static_cast<PrimaryDescription&>(*primary) =
         std::move(static_cast<PrimaryDescription&>(candidate));
     primary->ssl = (*connection)->ssl_in_use();

@@ -87,6 +87,9 @@ class DatabaseManager {
 
     const config::DatabaseSettings& settings() const { return settings_; }
 
+    // The figures of every statement the primaries' pools have run.
+    const StatementStats& statement_stats() const { return *statement_stats_; }
+
   private:
     // The first candidate that passes, as a ready Primary (migrated when DB_AUTO_MIGRATE).
     boost::asio::awaitable<std::shared_ptr<const Primary>> resolve(
@@ -97,6 +100,7 @@ class DatabaseManager {
 
     const config::DatabaseSettings settings_;
     const std::unique_ptr<PrimaryCandidates> candidates_;
+    const std::shared_ptr<StatementStats> statement_stats_ = std::make_shared<StatementStats>();
     // A plain mutex rather than std::atomic<std::shared_ptr>: libstdc++ 12 releases that
     // one's internal lock with relaxed ordering, which ThreadSanitizer rightly flags.
     mutable std::mutex primary_mutex_;

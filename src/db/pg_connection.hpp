@@ -18,6 +18,7 @@
 #include "db/db_error.hpp"
 #include "db/pg_result.hpp"
 #include "db/statement.hpp"
+#include "db/statement_stats.hpp"
 
 namespace gateway::db {
 
@@ -31,6 +32,8 @@ struct StatementLogging {
     // A statement that takes at least this long logs one warn line with its name and
     // duration: DB_SLOW_QUERY_MS. Zero logs none.
     std::chrono::milliseconds slow_after{0};
+    // Where each statement's duration and outcome are counted; null counts nothing.
+    std::shared_ptr<StatementStats> stats = nullptr;
 };
 
 class PgConnection {
@@ -79,7 +82,7 @@ class PgConnection {
     Clock::time_point created_at() const { return created_at_; }
     Clock::time_point last_used() const { return last_used_; }
     bool ssl_in_use() const;
-    void set_logging(StatementLogging logging) { logging_ = logging; }
+    void set_logging(StatementLogging logging) { logging_ = std::move(logging); }
 
   private:
     // The socket is registered with the reactor only while one wait lasts (see
@@ -101,8 +104,9 @@ class PgConnection {
     DbError lost(std::string_view what, const DbError* server_said = nullptr);
     DbError query_error(const PgResult& result, std::string_view what) const;
     bool is_prepared(const Statement& statement) const;
-    // The slow-statement line, when `started` is at least DB_SLOW_QUERY_MS ago.
-    void log_if_slow(std::string_view name, Clock::time_point started, bool succeeded) const;
+    // Counts the statement, and logs the slow-statement line when `started` is at least
+    // DB_SLOW_QUERY_MS ago.
+    void account(std::string_view name, Clock::time_point started, bool succeeded) const;
 
     struct NameHash {
         using is_transparent = void;

@@ -41,7 +41,7 @@ asio::awaitable<DbResult<PgResult>> PgConnection::execute(const Statement& state
     auto result = co_await run_statement(statement, params, {started + timeout, timeout});
     in_flight_ = false;
     last_used_ = Clock::now();
-    log_if_slow(statement.name, started, result.has_value());
+    account(statement.name, started, result.has_value());
     co_return result;
 }
 
@@ -55,15 +55,14 @@ asio::awaitable<DbResult<PgResult>> PgConnection::simple_query(std::string_view 
     last_used_ = Clock::now();
     // A plain query has no name: its first word (BEGIN, COMMIT, LISTEN...) stands for it,
     // so that no literal it may carry reaches the log.
-    log_if_slow(sql.substr(0, sql.find_first_of(" \t\n;")), started, result.has_value());
+    account(sql.substr(0, sql.find_first_of(" \t\n;")), started, result.has_value());
     co_return result;
 }
 
-void PgConnection::log_if_slow(std::string_view name, Clock::time_point started,
-                               bool succeeded) const {
-    if (logging_.slow_after.count() == 0) return;
+void PgConnection::account(std::string_view name, Clock::time_point started, bool succeeded) const {
     const auto took = Clock::now() - started;
-    if (took < logging_.slow_after) return;
+    if (logging_.stats) logging_.stats->record(name, took, succeeded);
+    if (logging_.slow_after.count() == 0 || took < logging_.slow_after) return;
     spdlog::warn("slow statement {}: {} ms ({})", name,
                  std::chrono::duration_cast<std::chrono::milliseconds>(took).count(),
                  succeeded ? "completed" : "failed");

@@ -17,6 +17,7 @@
 
 #include "api/request.hpp"
 #include "config/settings.hpp"
+#include "http/http_metrics.hpp"
 #include "http/io_pool.hpp"
 #include "http/repeat_counter.hpp"
 #include "http/request_handler.hpp"
@@ -56,6 +57,9 @@ class Server {
     // Connections still open.
     std::size_t open_sessions() const;
 
+    // The server's part of the metrics page.
+    void write_metrics(metrics::Exposition& out) const { metrics_.write(out, open_sessions()); }
+
     // Completes when every connection has closed or `limit` has passed; true if all closed.
     boost::asio::awaitable<bool> drain(std::chrono::steady_clock::duration limit);
 
@@ -70,6 +74,7 @@ class Server {
     const RequestHandler handler_;
     boost::asio::ip::tcp::acceptor acceptor_;
     std::vector<std::unique_ptr<AccessLog>> access_logs_;  // [i] used only by worker i
+    HttpMetrics metrics_;                                  // its worker(i) likewise
     std::atomic<bool> stopping_{false};
     const SessionContext session_context_;  // views of the members above
     const std::string refusal_;             // the whole 503 answer a refused connection gets

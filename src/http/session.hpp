@@ -19,6 +19,7 @@
 #include "api/request.hpp"
 #include "config/settings.hpp"
 #include "http/access_log.hpp"
+#include "http/http_metrics.hpp"
 #include "http/request_handler.hpp"
 #include "http/request_id.hpp"
 #include "http/request_reader.hpp"
@@ -40,9 +41,9 @@ struct SessionContext {
 // that is what makes its members safe without locks.
 class Session : public std::enable_shared_from_this<Session> {
   public:
-    // `access_log` belongs to the worker thread that runs `socket`'s context.
+    // `access_log` and `metrics` belong to the worker thread that runs `socket`'s context.
     Session(const SessionContext& context, boost::asio::ip::tcp::socket socket,
-            AccessLog& access_log);
+            AccessLog& access_log, WorkerHttpMetrics& metrics);
 
     boost::asio::ip::tcp::socket::executor_type executor() { return socket_.get_executor(); }
 
@@ -67,7 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
     boost::asio::awaitable<bool> write_response(api::Response& response,
                                                 const std::string& request_id, unsigned version,
                                                 bool keep_alive, bool with_body = true);
-    // The access line of an answered request, and a warning when it was a 5xx.
+    // The access line of an answered request, a warning when it was a 5xx, and its count.
     void log_answer(const AccessRecord& record, const api::Response& answer);
 
     // A once-a-second watchdog enforces the deadline, so moving it on every read and
@@ -79,6 +80,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     const SessionContext& context_;
     AccessLog& access_log_;
+    WorkerHttpMetrics& metrics_;
     RequestIdSource request_ids_;
     std::string remote_addr_;  // the client's address, for the access log
     boost::asio::ip::tcp::socket socket_;

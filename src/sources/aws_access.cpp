@@ -14,9 +14,10 @@ constexpr std::size_t kBlockingThreads = 2;
 
 }  // namespace
 
-AwsAccess::AwsAccess(config::EnvMap environment)
+AwsAccess::AwsAccess(config::EnvMap environment, std::shared_ptr<AwsCounters> counters)
     : threads_(kBlockingThreads),
-      credentials_(std::make_shared<aws::CredentialChain>(std::move(environment))) {}
+      credentials_(std::make_shared<aws::CredentialChain>(std::move(environment))),
+      counters_(counters ? std::move(counters) : std::make_shared<AwsCounters>()) {}
 
 AwsAccess::~AwsAccess() {
     stop();

@@ -41,7 +41,12 @@ boost::asio::awaitable<std::shared_ptr<IamTokenConninfo>> make_iam_token_conninf
     auto render = [statement_timeout](const config::ConnectionParams& with_token) {
         return pool_conninfo(with_token, statement_timeout);
     };
-    co_return IamTokenConninfo::create(params, iam.region, std::move(**initial), std::move(fetch),
+    // Fetches after this first one renew the credentials in use.
+    auto refresh = [fetch, counters = aws.counters()] {
+        counters->credential_refreshes.fetch_add(1, std::memory_order_relaxed);
+        return fetch();
+    };
+    co_return IamTokenConninfo::create(params, iam.region, std::move(**initial), std::move(refresh),
                                        std::move(render), blocking, {});
 }
 

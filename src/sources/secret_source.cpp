@@ -20,7 +20,9 @@ boost::asio::awaitable<std::optional<config::ConnectionParams>> fetch_secret_par
     };
     auto result = co_await run_blocking(blocking, std::move(fetch));
     auto& fetched = *result;
+    aws.counters()->secret_fetches.fetch_add(1, std::memory_order_relaxed);
     if (!fetched) {
+        aws.counters()->secret_fetch_failures.fetch_add(1, std::memory_order_relaxed);
         spdlog::warn("database: source {} skipped: {}", source.kind, fetched.error().message);
         co_return std::nullopt;
     }
@@ -35,10 +37,16 @@ std::shared_ptr<db::RenewableConninfo> renewable_secret_conninfo(
     const config::SecretsManagerSource& source, config::ConnectionParams initial, AwsAccess& aws,
     std::chrono::milliseconds statement_timeout) {
     // The fetch runs on the blocking threads and may outlive this call: it owns copies.
-    auto fetch = [source, credentials = aws.credentials()]()
-        -> domain::Expected<config::ConnectionParams, std::string> {
+    auto fetch = [source, credentials = aws.credentials(),
+                  counters =
+                      aws.counters()]() -> domain::Expected<config::ConnectionParams, std::string> {
         auto fetched = aws::fetch_database_secret(source, *credentials);
-        if (!fetched) return domain::unexpected(std::move(fetched.error().message));
+        counters->secret_fetches.fetch_add(1, std::memory_order_relaxed);
+        counters->credential_refreshes.fetch_add(1, std::memory_order_relaxed);
+        if (!fetched) {
+            counters->secret_fetch_failures.fetch_add(1, std::memory_order_relaxed);
+            return domain::unexpected(std::move(fetched.error().message));
+        }
         return with_application_name(std::move(fetched->params));
     };
     auto render = [statement_timeout](const config::ConnectionParams& params) {

@@ -40,9 +40,12 @@ bool calls_aws(const std::vector<config::DatabaseSource>& sources) {
 
 SourceResolver::SourceResolver(std::vector<config::DatabaseSource> sources,
                                config::EnvMap environment,
-                               std::chrono::milliseconds statement_timeout)
+                               std::chrono::milliseconds statement_timeout,
+                               std::shared_ptr<AwsCounters> aws_counters)
     : sources_(std::move(sources)), statement_timeout_(statement_timeout) {
-    if (calls_aws(sources_)) aws_ = std::make_unique<AwsAccess>(std::move(environment));
+    if (calls_aws(sources_)) {
+        aws_ = std::make_unique<AwsAccess>(std::move(environment), std::move(aws_counters));
+    }
 }
 
 void SourceResolver::stop() {

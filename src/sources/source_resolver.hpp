@@ -28,8 +28,10 @@ class SourceResolver final : public db::PrimaryCandidates {
     // `environment` is where the AWS credential chain looks; threads for AWS calls are
     // started only when a source calls AWS. `statement_timeout` is the client's
     // (DB_STATEMENT_TIMEOUT): the pool's connections ask the server for a little less.
+    // `aws_counters`, when given, counts the AWS calls.
     SourceResolver(std::vector<config::DatabaseSource> sources, config::EnvMap environment,
-                   std::chrono::milliseconds statement_timeout);
+                   std::chrono::milliseconds statement_timeout,
+                   std::shared_ptr<AwsCounters> aws_counters = nullptr);
 
     std::size_t size() const override { return sources_.size(); }
     boost::asio::awaitable<std::optional<db::PrimaryCandidate>> prepare(std::size_t index) override;

@@ -104,6 +104,7 @@ const std::vector<ContractOperation> kContractOperations = {
     {"/health/live", "get", "200"},
     {"/health/ready", "get", "200"},
     {"/journal/conflicts", "get", "200"},
+    {"/metrics", "get", "200"},
     // HEAD wherever GET, OPTIONS everywhere.
     {"/apis", "head", "200"},
     {"/apis/{ref}", "head", "200"},
@@ -112,6 +113,7 @@ const std::vector<ContractOperation> kContractOperations = {
     {"/health/live", "head", "200"},
     {"/health/ready", "head", "200"},
     {"/journal/conflicts", "head", "200"},
+    {"/metrics", "head", "200"},
     {"/apis", "options", "204"},
     {"/apis/{ref}", "options", "204"},
     {"/health", "options", "204"},
@@ -119,6 +121,7 @@ const std::vector<ContractOperation> kContractOperations = {
     {"/health/live", "options", "204"},
     {"/health/ready", "options", "204"},
     {"/journal/conflicts", "options", "204"},
+    {"/metrics", "options", "204"},
 };
 
 const std::vector<std::string> kHttpMethods = {"get",     "put",  "post",  "delete",

@@ -2,6 +2,7 @@
 // (400, 404, 405, 415, 422 and the happy paths) and the probes, without a socket or a
 // process. The black-box suites in tests/http keep the wire.
 #include "api/router.hpp"
+#include "api/metrics_listener.hpp"
 
 #include <optional>
 #include <ostream>
@@ -354,6 +355,50 @@ TEST_F(RouterTest, ReadinessIsAskedOnEveryProbe) {
     EXPECT_EQ(call({"GET", "/health/ready"}).status, 503u);
     readiness_ = {true, {}};
     EXPECT_EQ(call({"GET", "/health/ready"}).status, 200u);
+}
+
+TEST_F(RouterTest, MetricsAreServedOnlyWhereThereIsAPage) {
+    // This router has none: the metrics live on a listener of their own.
+    const Response absent = call({"GET", "/metrics"});
+    EXPECT_EQ(absent.status, 404u);
+    EXPECT_EQ(absent.route, "-");
+
+    Router with_page{handlers_,
+                     in_memory_health,
+                     [this] { return readiness_; },
+                     {},
+                     [] { return std::string("up 1\n"); }};
+    Request request;
+    request.method = "GET";
+    request.target = "/metrics";
+    const Response page = gateway::testing::run_sync(io_, with_page.route(request));
+    EXPECT_EQ(page.status, 200u);
+    EXPECT_EQ(page.body, "up 1\n");
+    EXPECT_EQ(page.content_type, "text/plain; version=0.0.4; charset=utf-8");
+    EXPECT_EQ(page.route, "/metrics");
+    request.method = "DELETE";
+    EXPECT_EQ(gateway::testing::run_sync(io_, with_page.route(request)).status, 405u);
+}
+
+TEST(MetricsListener, AnswersTheMetricsPathAlone) {
+    const MetricsPage page = [] { return std::string("up 1\n"); };
+    const auto answer = [&page](std::string_view method, std::string_view target) {
+        Request request;
+        request.method = method;
+        request.target = target;
+        return metrics_listener_answer(request, page);
+    };
+    EXPECT_EQ(answer("GET", "/metrics").body, "up 1\n");
+    EXPECT_EQ(answer("GET", "/metrics?x=1").status, 200u);
+    EXPECT_EQ(answer("HEAD", "/metrics").status, 200u);
+    EXPECT_EQ(answer("GET", "/apis").status, 404u);
+    EXPECT_EQ(answer("GET", "/health").status, 404u);
+    EXPECT_EQ(answer("GET", "nonsense").status, 400u);
+    const auto post = answer("POST", "/metrics");
+    EXPECT_EQ(post.status, 405u);
+    EXPECT_EQ(post.route, "/metrics");
+    const auto options = answer("OPTIONS", "/metrics");
+    EXPECT_EQ(options.status, 204u);
 }
 
 }  // namespace

@@ -105,6 +105,13 @@ TEST_F(SecretsManagerServerTest, TheSecretIsThePrimary) {
     ASSERT_TRUE(HasStatus(create_api(client, minimal_api(name)), 201));
     EXPECT_EQ(rows_named(role, name), 1);
     EXPECT_EQ(peer_->stats().served, 1);
+    const std::string page = client.request("GET", "/metrics").body;
+    EXPECT_NE(page.find("\ngateway_secrets_manager_fetches_total 1\n"), std::string::npos) << page;
+    EXPECT_NE(page.find("\ngateway_secrets_manager_fetch_failures_total 0\n"), std::string::npos);
+    EXPECT_NE(page.find("\ngateway_db_credential_refreshes_total 0\n"), std::string::npos);
+    EXPECT_NE(page.find("gateway_db_primary_source{source=\"AWS Secrets Manager\"} 1\n"),
+              std::string::npos);
+    expect_no_secret_in(page, {password});
 
     const std::string output = server.output();
     EXPECT_EQ(lines_containing(output, {"database: using AWS Secrets Manager"}).size(), 1u)
@@ -304,6 +311,9 @@ TEST_F(SecretsManagerServerTest, RotatedPasswordIsPickedUpWithoutARestart) {
     const auto stats = peer_->stats();
     EXPECT_EQ(stats.served, 2);
     EXPECT_EQ(stats.requests, 2);
+    const std::string page = client.request("GET", "/metrics").body;
+    EXPECT_NE(page.find("\ngateway_secrets_manager_fetches_total 2\n"), std::string::npos) << page;
+    EXPECT_NE(page.find("\ngateway_db_credential_refreshes_total 1\n"), std::string::npos);
 
     const std::string output = server.output();
     expect_no_secret_in(output, {old_password, new_password});

@@ -78,6 +78,16 @@ TEST(Settings, AcceptsEachVariablesValidValues) {
          [](const Settings& s) { EXPECT_EQ(s.server.host, "api.example.com"); }},
         {"HOST", "gateway_api", [](const Settings& s) { EXPECT_EQ(s.server.host, "gateway_api"); }},
         {"PORT", "0", [](const Settings& s) { EXPECT_EQ(s.server.port, 0); }},
+        {"METRICS_LISTEN", "127.0.0.1:9464",
+         [](const Settings& s) {
+             EXPECT_EQ(s.server.metrics_host, "127.0.0.1");
+             EXPECT_EQ(s.server.metrics_port, 9464);
+         }},
+        {"METRICS_LISTEN", "[::1]:0",
+         [](const Settings& s) {
+             EXPECT_EQ(s.server.metrics_host, "::1");
+             EXPECT_EQ(s.server.metrics_port, 0);
+         }},
         {"PORT", "80", [](const Settings& s) { EXPECT_EQ(s.server.port, 80); }},
         {"PORT", "65535", [](const Settings& s) { EXPECT_EQ(s.server.port, 65535); }},
         {"WORKERS", "1", [](const Settings& s) { EXPECT_EQ(s.server.workers, 1u); }},
@@ -204,6 +214,12 @@ TEST(Settings, RejectsEachMalformedValueNamingTheVariable) {
         {"PORT", "70000"},
         {"PORT", "65536"},
         {"PORT", "-1"},
+        {"METRICS_LISTEN", "9464"},
+        {"METRICS_LISTEN", ":9464"},
+        {"METRICS_LISTEN", "localhost:9464"},
+        {"METRICS_LISTEN", "127.0.0.1:65536"},
+        {"METRICS_LISTEN", "127.0.0.1:"},
+        {"METRICS_LISTEN", "::1:9464x"},
         {"PORT", "8000x"},
         {"PORT", " 80"},
         {"PORT", "80 "},

@@ -215,6 +215,8 @@ TEST_F(ConnectionPoolTest, RecycleReplacesConnectionsOlderThanItsAge) {
     EXPECT_EQ(stats.created, 2u);
     EXPECT_EQ(stats.closed, 1u);
     EXPECT_EQ(stats.errors, 0u);
+    EXPECT_EQ(stats.recycled, 1u);
+    EXPECT_EQ(stats.ping_failures, 0u);
 }
 
 TEST_F(ConnectionPoolTest, PrePingReplacesATerminatedBackendWithoutFailingTheCaller) {
@@ -234,6 +236,8 @@ TEST_F(ConnectionPoolTest, PrePingReplacesATerminatedBackendWithoutFailingTheCal
     EXPECT_EQ(stats.created, 2u);
     EXPECT_EQ(stats.closed, 1u);
     EXPECT_EQ(stats.errors, 1u);
+    EXPECT_EQ(stats.ping_failures, 1u);
+    EXPECT_EQ(stats.recycled, 0u);
 }
 
 TEST_F(ConnectionPoolTest, BrokenConnectionIsDiscardedOnRelease) {
@@ -276,6 +280,7 @@ TEST_F(ConnectionPoolTest, FailedConnectIsReportedAndFreesItsPlace) {
     }
     const auto stats = connections->stats();
     EXPECT_EQ(stats.errors, 2u);
+    EXPECT_EQ(stats.connect_failures, 2u);
     EXPECT_EQ(stats.in_use, 0u);
     EXPECT_EQ(stats.created, 0u);
 }

@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "db/pg_binary.hpp"
+#include "db/statement_stats.hpp"
+#include "metrics/exposition.hpp"
 #include "pg_fixture.hpp"
 
 namespace gateway::test {
@@ -235,6 +237,35 @@ TEST_F(PgExecuteTest, ASlowStatementLogsOneWarningWithItsNameAndDurationNeverIts
     EXPECT_EQ(text.find("0.1"), std::string::npos) << text;
     // One line for the one slow statement: not a second one for its transaction.
     EXPECT_EQ(text.find("slow statement"), text.rfind("slow statement")) << text;
+}
+
+TEST_F(PgExecuteTest, EveryStatementIsCountedByNameWithItsFailures) {
+    auto stats = std::make_shared<db::StatementStats>();
+    {
+        auto connection = must_connect();
+        connection->set_logging({.stats = stats});
+        for (int i = 0; i < 3; ++i) {
+            ASSERT_TRUE(execute(*connection, {"test_counted", "SELECT $1::int + 1"}, {"41"}));
+        }
+        // A value the cast refuses: the statement fails on the server.
+        EXPECT_FALSE(execute(*connection, {"test_counted", "SELECT $1::int + 1"}, {"forty"}));
+        ASSERT_TRUE(query(*connection, "SELECT 1"));
+    }
+    metrics::Exposition out;
+    stats->write(out);
+    const std::string page = out.take();
+    EXPECT_NE(
+        page.find("gateway_db_statement_duration_seconds_count{statement=\"test_counted\"} 4\n"),
+        std::string::npos)
+        << page;
+    EXPECT_NE(page.find("gateway_db_statement_errors_total{statement=\"test_counted\"} 1\n"),
+              std::string::npos)
+        << page;
+    // A plain query is named by its first word, so no literal it holds reaches a label.
+    EXPECT_NE(page.find("gateway_db_statement_duration_seconds_count{statement=\"SELECT\"} 1\n"),
+              std::string::npos)
+        << page;
+    EXPECT_EQ(page.find("forty"), std::string::npos) << page;
 }
 
 }  // namespace
