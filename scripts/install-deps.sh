@@ -9,7 +9,7 @@ packages=(
   libssl-dev libspdlog-dev libfmt-dev libpq-dev libcurl4-openssl-dev libsqlite3-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev curl postgresql-15 openssl prometheus)
+  packages+=(libgtest-dev curl postgresql-15 openssl prometheus clang-15 libfuzzer-15-dev)
 fi
 
 missing=()

@@ -4,8 +4,10 @@
 #      tests against a private PostgreSQL 15 that CTest starts and stops itself;
 #   2. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer (the http
 #      suite once, on the in-memory server);
-#   3. the unit, concurrency and PostgreSQL suites under ThreadSanitizer.
-# Build trees live in build-test, build-asan and build-tsan; ccache makes reruns cheap.
+#   3. the unit, concurrency and PostgreSQL suites under ThreadSanitizer;
+#   4. every libFuzzer harness for 15 s over its seeds (clang-15, ASan+UBSan), two at a time.
+# Build trees live in build-test, build-asan, build-tsan and build-fuzz; ccache makes reruns
+# cheap.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -48,4 +50,8 @@ build_and_test build-asan Asan '^(unit|http|concurrency|pg|aws)$'
 tsan_run=()
 if setarch "$(uname -m)" -R true 2>/dev/null; then tsan_run=(setarch "$(uname -m)" -R); fi
 "${tsan_run[@]}" bash -c "$(declare -f build_and_test); jobs=$jobs; build_and_test build-tsan Tsan '^(concurrency|unit|pg)\$' gateway-api unit_tests concurrency_tests pg_tests"
+# The fuzzing harnesses: a short run of each, failing on any finding (scripts/fuzz.sh prints
+# the reproducer); long runs are the same script with a larger --seconds.
+echo "=== fuzz build (build-fuzz), harnesses: all, 15 s each"
+scripts/fuzz.sh --seconds 15 --jobs "$jobs"
 echo "All test suites passed."

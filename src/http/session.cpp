@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <exception>
 #include <optional>
-#include <stdexcept>
 #include <string_view>
 
 #include <spdlog/spdlog.h>
@@ -33,9 +33,6 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 // Reading and discarding for a short while lets it see our answer instead of a reset.
 constexpr auto linger_limit = std::chrono::seconds(2);
 constexpr std::size_t linger_bytes = std::size_t{4} * 1024 * 1024;
-
-// The most one socket read asks for.
-constexpr std::size_t read_size = std::size_t{16} * 1024;
 
 // Timeouts are whole seconds, so checking them once a second is precise enough.
 constexpr auto watchdog_period = std::chrono::seconds(1);
@@ -96,26 +93,6 @@ std::string remote_address_of(const asio::ip::tcp::socket& socket) {
     return ec ? std::string("-") : endpoint.address().to_string();
 }
 
-api::Request to_api_request(const bhttp::request<bhttp::string_body>& message,
-                            const std::optional<std::string>& if_match,
-                            const std::optional<std::string>& idempotency_key) {
-    api::Request request;
-    request.method = message.method_string();
-    request.target = message.target();
-    request.content_type = message[bhttp::field::content_type];
-    if (if_match) request.if_match = *if_match;
-    if (idempotency_key) request.idempotency_key = *idempotency_key;
-    if (const auto authorization = message.find(bhttp::field::authorization);
-        authorization != message.end()) {
-        request.authorization = authorization->value();
-    }
-    if (const auto api_key = message.find("X-API-Key"); api_key != message.end()) {
-        request.api_key = api_key->value();
-    }
-    request.body = message.body();
-    return request;
-}
-
 }  // namespace
 
 Session::Session(const SessionContext& context, asio::ip::tcp::socket socket, AccessLog& access_log,
@@ -126,9 +103,7 @@ Session::Session(const SessionContext& context, asio::ip::tcp::socket socket, Ac
       remote_addr_(remote_address_of(socket)),
       socket_(std::move(socket)),
       watchdog_(socket_.get_executor()),
-      // Room for a whole header at its limit and one read beyond it, and never more: no
-      // line a client sends (a chunk extension, a trailer) can make the buffer grow further.
-      buffer_(context.settings.header_limit + read_size) {}
+      buffer_(request_buffer_size(context.settings)) {}
 
 void Session::request_stop() {
     asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
@@ -177,92 +152,58 @@ asio::awaitable<void> Session::run() {
     context_.released(this);
 }
 
-// Reads with the parser driven here rather than by Beast's async_read: an exception the
-// parser throws (Beast refuses a field over 64 KiB by throwing std::length_error) is then
-// thrown in this coroutine, inside the session's guard, instead of out of a completion
-// handler; and every byte of the request is counted, not only the header and the data.
-asio::awaitable<beast::error_code> Session::read_request(Parser& parser, bool whole,
-                                                         Arrival& arrival) {
-    const auto& settings = context_.settings;
-    // Chunk-size lines, chunk extensions and trailers get the header's allowance on top of
-    // the body's; the data alone is held to the body limit by the parser.
-    const std::size_t body_section_limit = settings.body_limit + settings.header_limit;
-    const auto done = [&] { return whole ? parser.is_done() : parser.is_header_done(); };
+// Reads with the parser driven here rather than by Beast's async_read: every byte of the
+// request is then counted, not only the header and the data, and an exception the parser
+// throws (Beast refuses a field over 64 KiB by throwing) is turned into a refusal by the
+// reader instead of escaping from a completion handler.
+asio::awaitable<beast::error_code> Session::read_request(RequestReader& reader, bool whole,
+                                                         bool& arrived) {
     for (;;) {
-        while (buffer_.size() != 0 && !done()) {
-            const bool header_was_done = parser.is_header_done();
-            beast::error_code ec;
-            std::size_t used = 0;
-            try {
-                used = parser.put(buffer_.data(), ec);
-            } catch (const std::length_error&) {
-                co_return bhttp::error::header_limit;
-            }
-            buffer_.consume(used);
-            // Not eager, the parser stops right after the header, so a call that ends the
-            // header consumed header bytes only.
-            if (header_was_done) arrival.body_bytes += used;
-            if (arrival.body_bytes > body_section_limit) co_return bhttp::error::body_limit;
-            if (ec == bhttp::error::need_more || (!ec && used == 0)) break;
-            if (ec) co_return ec;
-        }
-        if (done()) co_return beast::error_code{};
+        if (const auto ec = reader.feed(buffer_, whole)) co_return ec;
+        if (reader.done(whole)) co_return beast::error_code{};
 
         const std::size_t room = buffer_.max_size() - buffer_.size();
-        if (room == 0) {
-            // A line longer than the buffer: past the header that is a chunk-size line or a
-            // trailer section, both counted with the body.
-            co_return parser.is_header_done() ? bhttp::error::body_limit
-                                              : bhttp::error::header_limit;
-        }
+        if (room == 0) co_return reader.overflow();
         auto [ec, n] =
-            co_await socket_.async_read_some(buffer_.prepare(std::min(room, read_size)), use_tuple);
+            co_await socket_.async_read_some(buffer_.prepare(std::min(room, kReadSize)), use_tuple);
         buffer_.commit(n);
-        if (n != 0 && !arrival.started) {
+        if (n != 0 && !arrived) {
             // The read timeout covers the whole request from its first byte, header
             // included, so a client trickling a header cannot stretch it.
-            arrival.started = true;
-            set_deadline(settings.read_timeout);
+            arrived = true;
+            set_deadline(context_.settings.read_timeout);
         }
-        if (ec == asio::error::eof) {
-            if (!parser.got_some() && buffer_.size() == 0) co_return bhttp::error::end_of_stream;
-            beast::error_code eof_ec;
-            parser.put_eof(eof_ec);
-            co_return eof_ec ? eof_ec : beast::error_code(bhttp::error::partial_message);
-        }
+        if (ec == asio::error::eof) co_return reader.end_of_input(buffer_.size());
         if (ec) co_return ec;
     }
 }
 
 asio::awaitable<Session::Outcome> Session::serve_one() {
     const auto& settings = context_.settings;
-    Parser parser;
-    parser.header_limit(static_cast<std::uint32_t>(settings.header_limit));
-    parser.body_limit(settings.body_limit);
+    RequestReader reader(settings);
 
     // Between requests the connection may idle; once a request starts it must arrive
     // within the read timeout.
-    Arrival arrival;
-    arrival.started = buffer_.size() != 0;
-    set_deadline(arrival.started ? settings.read_timeout : settings.idle_timeout);
-    beast::error_code read_ec = co_await read_request(parser, false, arrival);
+    bool arrived = buffer_.size() != 0;
+    set_deadline(arrived ? settings.read_timeout : settings.idle_timeout);
+    beast::error_code read_ec = co_await read_request(reader, false, arrived);
     const auto started = std::chrono::steady_clock::now();
     busy_ = !read_ec;
     std::optional<InFlightRequest> in_flight;
     if (!read_ec) {
         in_flight.emplace(metrics_);
-        if (auto expect = parser.get().find(bhttp::field::expect);
-            expect != parser.get().end() && beast::iequals(expect->value(), "100-continue")) {
+        if (auto expect = reader.message().find(bhttp::field::expect);
+            expect != reader.message().end() && beast::iequals(expect->value(), "100-continue")) {
             // The client waits for this before sending a body we have agreed to take.
             bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
             co_await bhttp::async_write(socket_, go_on, use_tuple);
         }
-        parser.eager(true);  // the header is in; take the body in as few steps as it comes
-        read_ec = co_await read_request(parser, true, arrival);
+        reader.read_body_eagerly();
+        read_ec = co_await read_request(reader, true, arrived);
     }
 
-    const auto& message = parser.get();
-    const bool header_done = parser.is_header_done();
+    const auto& message = reader.message();
+    const bool header_done = reader.header_done();
     const unsigned version = header_done && message.version() == 10 ? 10 : 11;
     if (read_ec) {
         auto refusal = refusal_for(read_ec, settings.body_limit);
@@ -351,7 +292,7 @@ asio::awaitable<void> Session::close_gracefully() {
     while (discarded < linger_bytes) {
         buffer_.clear();
         auto [read_ec, n] = co_await socket_.async_read_some(
-            buffer_.prepare(std::min(read_size, buffer_.max_size())), use_tuple);
+            buffer_.prepare(std::min(kReadSize, buffer_.max_size())), use_tuple);
         if (read_ec) break;
         discarded += n;
     }

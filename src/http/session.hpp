@@ -15,8 +15,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include "api/request.hpp"
 #include "config/settings.hpp"
@@ -24,6 +22,7 @@
 #include "http/http_metrics.hpp"
 #include "http/request_handler.hpp"
 #include "http/request_id.hpp"
+#include "http/request_reader.hpp"
 #include "http/response_head.hpp"
 
 namespace gateway::http {
@@ -57,18 +56,12 @@ class Session : public std::enable_shared_from_this<Session> {
   private:
     enum class Outcome { keep_open, close };
     using Clock = std::chrono::steady_clock;
-    using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
-
-    // How much of one request has arrived, for the limits that cover all of it.
-    struct Arrival {
-        bool started = false;        // a first byte came: the read timeout runs
-        std::size_t body_bytes = 0;  // everything after the header: data, framing, trailers
-    };
 
     boost::asio::awaitable<Outcome> serve_one();
-    // Feeds the parser until the header (or, with `whole`, the whole request) is in.
-    boost::asio::awaitable<boost::beast::error_code> read_request(Parser& parser, bool whole,
-                                                                  Arrival& arrival);
+    // Reads until the header (or, with `whole`, the whole request) is in. `arrived`: a
+    // first byte of the request came, and the read timeout runs.
+    boost::asio::awaitable<boost::beast::error_code> read_request(RequestReader& reader, bool whole,
+                                                                  bool& arrived);
     boost::asio::awaitable<void> close_gracefully();
     // Writes the head and, unless `with_body` is false (HEAD), the body in one gather
     // write; false if the connection failed. Adds `request_id` as X-Request-ID.
