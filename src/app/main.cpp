@@ -1,17 +1,21 @@
 // gateway-api: the Gateway Management API server and its command line.
 #include <cstdio>
+#include <iostream>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "app/database_startup.hpp"
 #include "app/logging.hpp"
 #include "app/serve.hpp"
+#include "cli/export_command.hpp"
+#include "cli/import_command.hpp"
 #include "config/database_sources.hpp"
 #include "config/settings.hpp"
 
 namespace {
 
-constexpr std::string_view usage = R"(Usage: gateway-api [COMMAND]
+constexpr std::string_view usage = R"(Usage: gateway-api [COMMAND] [OPTIONS]
 
 The Gateway Management API: register, change and remove the APIs a gateway publishes.
 
@@ -20,6 +24,10 @@ Commands:
   migrate      Apply the schema migrations to the configured database, then exit.
   check-db     Print the database connection info and health as JSON; exit 0 when
                the primary database is healthy, 1 otherwise.
+  export       Print every API of a running instance as one JSON document
+               (gateway-api export --help).
+  import FILE  Make a running instance hold the APIs of an exported document: create,
+               update, and with --prune delete (gateway-api import --help).
   --help, -h   Show this help and exit.
   --version    Show the version and exit.
 
@@ -59,6 +67,13 @@ int run(Command command) {
 
 int main(int argc, char** argv) {
     const std::string_view command = argc > 1 ? argv[1] : "serve";
+    // The client commands parse options of their own and read no server settings.
+    if (command == "export" || command == "import") {
+        const std::vector<std::string> args(argv + 2, argv + argc);
+        const auto env = gateway::config::current_environment();
+        if (command == "export") return gateway::cli::run_export(args, env, std::cout, std::cerr);
+        return gateway::cli::run_import(args, env, std::cin, std::cout, std::cerr);
+    }
     if (argc > 2) {
         std::fprintf(stderr, "gateway-api: unexpected argument '%s'\n\n%.*s", argv[2],
                      static_cast<int>(usage.size()), usage.data());
