@@ -1,5 +1,5 @@
-// The options both client commands share: --url and --cacert, plus the API key from
-// the environment.
+// The options both client commands share: --url, --cacert and --page-size, plus the API
+// key from the environment.
 #pragma once
 
 #include <array>
@@ -11,8 +11,8 @@
 
 namespace gateway::cli {
 
-inline constexpr std::array<OptionRule, 3> kConnectionOptionRules{
-    {{"--url", true}, {"--cacert", true}, {"--help", false}}};
+inline constexpr std::array<OptionRule, 4> kConnectionOptionRules{
+    {{"--url", true}, {"--cacert", true}, {"--page-size", true}, {"--help", false}}};
 
 domain::Expected<ConnectionOptions, UsageError> connection_options_from(const SplitArguments& split,
                                                                         const config::EnvMap& env);

@@ -14,7 +14,8 @@
 namespace gateway::cli {
 
 inline constexpr std::string_view kExportUsage =
-    R"(Usage: gateway-api export [--url URL] [--cacert FILE] [--output FILE] [--with-server-fields]
+    R"(Usage: gateway-api export [--url URL] [--cacert FILE] [--page-size N]
+                          [--output FILE] [--with-server-fields]
 
 Prints every API of a running instance as one JSON document, sorted by name, with the
 writable fields only: the file `gateway-api import` reads.
@@ -22,6 +23,7 @@ writable fields only: the file `gateway-api import` reads.
 Options:
   --url URL             The instance (default http://127.0.0.1:8000).
   --cacert FILE         PEM bundle to verify an https:// instance with (default: system CAs).
+  --page-size N         APIs per listed page, 1-1000 (default 1000).
   --output FILE         Write the document to FILE (replaced whole) instead of standard output.
   --with-server-fields  Keep id, revision, created_at and updated_at (import ignores them).
   --help, -h            Show this help and exit.

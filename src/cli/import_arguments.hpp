@@ -13,7 +13,8 @@
 namespace gateway::cli {
 
 inline constexpr std::string_view kImportUsage =
-    R"(Usage: gateway-api import FILE [--url URL] [--cacert FILE] [--dry-run] [--prune]
+    R"(Usage: gateway-api import FILE [--url URL] [--cacert FILE] [--page-size N]
+                               [--dry-run] [--prune]
 
 Makes a running instance hold the APIs of FILE (a document of `gateway-api export`; `-`
 reads standard input): creates the missing ones, replaces those whose writable fields
@@ -23,6 +24,7 @@ Prints the plan, then applies it; a second run changes nothing.
 Options:
   --url URL      The instance (default http://127.0.0.1:8000).
   --cacert FILE  PEM bundle to verify an https:// instance with (default: system CAs).
+  --page-size N  APIs per listed page, 1-1000 (default 1000).
   --dry-run      Print the plan and change nothing.
   --prune        Delete the APIs that FILE does not name.
   --help, -h     Show this help and exit.

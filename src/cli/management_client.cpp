@@ -19,9 +19,6 @@ namespace {
 
 namespace json = boost::json;
 
-// The contract's largest page: the fewest round trips.
-constexpr std::string_view kPageLimit = "1000";
-
 constexpr std::chrono::milliseconds kConnectTimeout{5000};
 constexpr std::chrono::milliseconds kRequestTimeout{30000};
 constexpr int kAttempts = 3;
@@ -93,7 +90,7 @@ domain::Expected<std::vector<json::object>, ClientError> ManagementClient::list_
     std::vector<json::object> apis;
     std::string cursor;
     while (true) {
-        std::string path = "/apis?limit=" + std::string(kPageLimit);
+        std::string path = "/apis?limit=" + std::to_string(options_.page_size);
         if (!cursor.empty()) {
             path += "&cursor=" + boost::urls::encode(cursor, boost::urls::unreserved_chars);
         }

@@ -22,6 +22,7 @@ TEST(ExportArguments, DefaultToTheLocalInstanceAndStandardOutput) {
     EXPECT_FALSE(options->connection.ca_file);
     EXPECT_FALSE(options->connection.api_key);
     EXPECT_FALSE(options->output_file);
+    EXPECT_EQ(options->connection.page_size, 1000U);
     EXPECT_FALSE(options->with_server_fields);
     EXPECT_FALSE(options->help);
 }
@@ -77,7 +78,10 @@ INSTANTIATE_TEST_SUITE_P(
                       BadArguments{{"--output="}, "--output needs a file"},
                       BadArguments{{"--url", "ftp://host"}, "http:// or https://"},
                       BadArguments{{"--url", "127.0.0.1:8000"}, "--url"},
-                      BadArguments{{"--url", "http://host/?x=1"}, "query"}));
+                      BadArguments{{"--url", "http://host/?x=1"}, "query"},
+                      BadArguments{{"--page-size", "0"}, "from 1 to 1000"},
+                      BadArguments{{"--page-size", "1001"}, "from 1 to 1000"},
+                      BadArguments{{"--page-size", "ten"}, "from 1 to 1000"}));
 
 TEST(ExportArguments, RefuseCredentialsInTheUrlWithoutRepeatingThem) {
     const auto options =
@@ -100,12 +104,14 @@ TEST(ImportArguments, NeedExactlyOneFile) {
 
 TEST(ImportArguments, ReadFlagsAnywhereAndADashAsStandardInput) {
     const auto options = parse_import_arguments(
-        Args{"--prune", "-", "--dry-run", "--url=http://10.0.0.5:9000"}, kNoEnvironment);
+        Args{"--prune", "-", "--dry-run", "--url=http://10.0.0.5:9000", "--page-size", "25"},
+        kNoEnvironment);
     ASSERT_TRUE(options) << options.error().message;
     EXPECT_EQ(options->file, "-");
     EXPECT_TRUE(options->prune);
     EXPECT_TRUE(options->dry_run);
     EXPECT_EQ(options->connection.base_url, "http://10.0.0.5:9000");
+    EXPECT_EQ(options->connection.page_size, 25U);
 }
 
 TEST(ImportArguments, TakeAFileNamedLikeAnOptionAfterTheEndOfOptions) {
