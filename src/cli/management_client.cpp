@@ -131,7 +131,7 @@ domain::Expected<std::vector<json::object>, ClientError> ManagementClient::list_
 }
 
 std::string refusal_detail(const Reply& reply) {
-    const std::string status = "HTTP " + std::to_string(reply.status);
+    std::string status = "HTTP " + std::to_string(reply.status);
     boost::system::error_code ec;
     const json::value body = json::parse(reply.body, ec);
     const json::object* object = ec ? nullptr : body.if_object();

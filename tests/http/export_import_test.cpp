@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -77,9 +78,9 @@ class ExportImport : public ::testing::Test {
 
     // Runs the binary with `args` and --url of this test's server; a small page size makes
     // every listing follow cursors.
-    CompletedRun cli(std::vector<std::string> args, const Environment& env = {}) {
-        args.push_back("--url=" + url());
-        args.push_back("--page-size=2");
+    CompletedRun run_cli(std::vector<std::string> args, const Environment& env = {}) {
+        args.emplace_back("--url=" + url());
+        args.emplace_back("--page-size=2");
         CompletedRun run = run_to_completion(args, env);
         if (auto report = find_sanitizer_report(run.output)) {
             ADD_FAILURE() << "the command reported:\n" << *report;
@@ -88,7 +89,7 @@ class ExportImport : public ::testing::Test {
     }
 
     std::string export_to_file(const std::string& path) {
-        const CompletedRun run = cli({"export", "--output", path});
+        const CompletedRun run = run_cli({"export", "--output", path});
         EXPECT_EQ(run.exit_code, 0) << run_shown(run);
         return file_text(path);
     }
@@ -139,7 +140,7 @@ TEST_F(ExportImport, RoundTripThroughAWipeGivesTheSameDocumentAndASecondImportCh
     ASSERT_TRUE(names().empty());
 
     const std::string file = (files_.path() / "before.json").string();
-    const CompletedRun imported = cli({"import", file});
+    const CompletedRun imported = run_cli({"import", file});
     ASSERT_EQ(imported.exit_code, 0) << run_shown(imported);
     EXPECT_TRUE(contains(imported.output, "4 to create, 0 to update, 0 to delete, 0 unchanged"))
         << run_shown(imported);
@@ -149,7 +150,7 @@ TEST_F(ExportImport, RoundTripThroughAWipeGivesTheSameDocumentAndASecondImportCh
     EXPECT_EQ(export_to_file((files_.path() / "after.json").string()), before);
 
     const auto written = versions();
-    const CompletedRun again = cli({"import", file});
+    const CompletedRun again = run_cli({"import", file});
     ASSERT_EQ(again.exit_code, 0) << run_shown(again);
     EXPECT_TRUE(contains(again.output, "0 to create, 0 to update, 0 to delete, 4 unchanged"))
         << run_shown(again);
@@ -159,7 +160,7 @@ TEST_F(ExportImport, RoundTripThroughAWipeGivesTheSameDocumentAndASecondImportCh
 
 TEST_F(ExportImport, ExportPrintsToStandardOutputWithServerFieldsWhenAsked) {
     const auto created = must_create_api(*http_, full_api("billing"));
-    const CompletedRun run = cli({"export", "--with-server-fields"});
+    const CompletedRun run = run_cli({"export", "--with-server-fields"});
     ASSERT_EQ(run.exit_code, 0) << run_shown(run);
     const auto api = json::parse(run.output).at("apis").at(0).as_object();
     EXPECT_EQ(api, created);
@@ -173,7 +174,7 @@ TEST_F(ExportImport, UpdatesOnlyWhatDiffersUnderIfMatch) {
     changed["enabled"] = false;
     const std::string file = files_.write("apis.json", document_of({minimal_api("kept"), changed}));
 
-    const CompletedRun run = cli({"import", file});
+    const CompletedRun run = run_cli({"import", file});
     ASSERT_EQ(run.exit_code, 0) << run_shown(run);
     EXPECT_TRUE(contains(run.output, "update  changed (enabled, tags)")) << run_shown(run);
     EXPECT_TRUE(contains(run.output, "0 to create, 1 to update, 0 to delete, 1 unchanged"))
@@ -193,7 +194,7 @@ TEST_F(ExportImport, DryRunPrintsThePlanAndChangesNothing) {
         files_.write("apis.json", document_of({changed, minimal_api("fresh")}));
     const auto before = versions();
 
-    const CompletedRun run = cli({"import", file, "--dry-run", "--prune"});
+    const CompletedRun run = run_cli({"import", file, "--dry-run", "--prune"});
     ASSERT_EQ(run.exit_code, 0) << run_shown(run);
     EXPECT_TRUE(contains(run.output, "delete  old")) << run_shown(run);
     EXPECT_TRUE(contains(run.output, "update  same (timeout_ms)")) << run_shown(run);
@@ -208,13 +209,13 @@ TEST_F(ExportImport, PruneDeletesWhatTheFileDoesNotNameAndOnlyThen) {
     must_create_api(*http_, minimal_api("extra-2"));
     const std::string file = files_.write("apis.json", document_of({minimal_api("wanted")}));
 
-    const CompletedRun kept = cli({"import", file});
+    const CompletedRun kept = run_cli({"import", file});
     ASSERT_EQ(kept.exit_code, 0) << run_shown(kept);
     EXPECT_TRUE(contains(kept.output, "2 not in the file, kept without --prune"))
         << run_shown(kept);
     EXPECT_EQ(names(), (std::vector<std::string>{"extra-1", "extra-2", "wanted"}));
 
-    const CompletedRun pruned = cli({"import", file, "--prune"});
+    const CompletedRun pruned = run_cli({"import", file, "--prune"});
     ASSERT_EQ(pruned.exit_code, 0) << run_shown(pruned);
     EXPECT_TRUE(contains(pruned.output, "Applied: 0 created, 0 updated, 2 deleted."))
         << run_shown(pruned);
@@ -229,7 +230,7 @@ TEST_F(ExportImport, AnInvalidEntryIsReportedBeforeAnythingChanges) {
         files_.write("apis.json", document_of({minimal_api("fresh"), bad, minimal_api("FRESH")}));
     const auto before = versions();
 
-    const CompletedRun run = cli({"import", file, "--prune"});
+    const CompletedRun run = run_cli({"import", file, "--prune"});
     EXPECT_EQ(run.exit_code, 3) << run_shown(run);
     EXPECT_TRUE(contains(run.output, "apis[1] (bad): timeout_ms: ")) << run_shown(run);
     EXPECT_TRUE(contains(run.output, "apis[2] (FRESH): the name is also that of apis[0]"))
@@ -244,7 +245,7 @@ TEST_F(ExportImport, ABasePathHeldByAnApiTheFileDoesNotNameIsRefusedBeforeAnythi
     taker["base_path"] = "/holder";
     const std::string file = files_.write("apis.json", document_of({minimal_api("first"), taker}));
 
-    const CompletedRun run = cli({"import", file});
+    const CompletedRun run = run_cli({"import", file});
     EXPECT_EQ(run.exit_code, 3) << run_shown(run);
     EXPECT_TRUE(contains(run.output, "taker: base_path /holder belongs to holder"))
         << run_shown(run);
@@ -259,6 +260,7 @@ TEST_F(ExportImport, AChangeMadeAfterThePlanStopsTheImportNamingTheEntryAndWhatW
     stale["description"] = "from the file";
     const std::vector<json::object> wanted{minimal_api("a-new"), stale, minimal_api("c-later")};
     std::vector<domain::ApiSpec> specs;
+    specs.reserve(wanted.size());
     for (const auto& api : wanted) specs.push_back(domain::spec_from_json(api).value());
 
     cli::ConnectionOptions connection;
@@ -291,7 +293,7 @@ TEST_F(ExportImport, AChangeMadeAfterThePlanStopsTheImportNamingTheEntryAndWhatW
 TEST_F(ExportImport, AnUnreachableInstanceIsNamedAndTheApiKeyNeverShown) {
     const std::string key = "gk-7f3a9c1e5b2d4f60";
     must_create_api(*http_, minimal_api("billing"));
-    const CompletedRun served = cli({"export"}, {{"GATEWAY_API_KEY", key}});
+    const CompletedRun served = run_cli({"export"}, {{"GATEWAY_API_KEY", key}});
     EXPECT_EQ(served.exit_code, 0) << run_shown(served);
     EXPECT_FALSE(contains(served.output, key)) << run_shown(served);
 
@@ -308,7 +310,7 @@ TEST_F(ExportImport, AnUnreachableInstanceIsNamedAndTheApiKeyNeverShown) {
 }
 
 TEST_F(ExportImport, UnknownOptionsAreUsageErrors) {
-    const CompletedRun run = cli({"import", "apis.json", "--purge"});
+    const CompletedRun run = run_cli({"import", "apis.json", "--purge"});
     EXPECT_EQ(run.exit_code, 2) << run_shown(run);
     EXPECT_TRUE(contains(run.output, "unknown option '--purge'")) << run_shown(run);
     EXPECT_TRUE(contains(run.output, "Usage: gateway-api import FILE")) << run_shown(run);
