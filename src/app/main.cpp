@@ -1,6 +1,7 @@
 // gateway-api: the Gateway Management API server and its command line.
 #include <cstdio>
 #include <exception>
+#include <iostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,12 +10,14 @@
 #include "app/logging.hpp"
 #include "app/serve.hpp"
 #include "auth/api_key.hpp"
+#include "cli/export_command.hpp"
+#include "cli/import_command.hpp"
 #include "config/database_sources.hpp"
 #include "config/settings.hpp"
 
 namespace {
 
-constexpr std::string_view usage = R"(Usage: gateway-api [COMMAND]
+constexpr std::string_view usage = R"(Usage: gateway-api [COMMAND] [OPTIONS]
 
 The Gateway Management API: register, change and remove the APIs a gateway publishes.
 
@@ -27,6 +30,10 @@ Commands:
                Make a new API key with the scope admin or read: print the key once
                (on stderr) and the line for API_KEYS_FILE (on stdout), which holds
                only a salted hash of it.
+  export       Print every API of a running instance as one JSON document
+               (gateway-api export --help).
+  import FILE  Make a running instance hold the APIs of an exported document: create,
+               update, and with --prune delete (gateway-api import --help).
   --help, -h   Show this help and exit.
   --version    Show the version and exit.
 
@@ -102,6 +109,13 @@ int main(int argc, char** argv) {
             return 2;
         }
         return hash_key(argv[2], argv[3]);
+    }
+    // The client commands parse options of their own and read no server settings.
+    if (command == "export" || command == "import") {
+        const std::vector<std::string> args(argv + 2, argv + argc);
+        const auto env = gateway::config::current_environment();
+        if (command == "export") return gateway::cli::run_export(args, env, std::cout, std::cerr);
+        return gateway::cli::run_import(args, env, std::cin, std::cout, std::cerr);
     }
     if (argc > 2) {
         std::fprintf(stderr, "gateway-api: unexpected argument '%s'\n\n%.*s", argv[2],
