@@ -101,6 +101,7 @@ dpkg-deb -x "$deb" "$root"
 unit=$root/lib/systemd/system/gateway-api.service
 defaults=$root/etc/default/gateway-api
 
+# shellcheck disable=SC2016 # $MAINPID is for systemd to expand, not this script
 for line in 'ExecStart=/usr/bin/gateway-api serve' 'ExecReload=/bin/kill -HUP $MAINPID' \
   'EnvironmentFile=-/etc/default/gateway-api' 'DynamicUser=yes' 'StateDirectory=gateway-api' \
   'Environment=DATA_DIR=/var/lib/gateway-api' 'NoNewPrivileges=yes' 'ProtectSystem=strict' \
