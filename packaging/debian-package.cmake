@@ -77,4 +77,7 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${GATEWAY_PACKAGING_DIR}/prerm
     ${GATEWAY_PACKAGING_DIR}/postrm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+# `package_source` (which CPack adds too) packs the checkout without build trees, Git's
+# data or installed Node packages.
+set(CPACK_SOURCE_IGNORE_FILES "/\\.git(/|$)" "/build[^/]*/" "/\\.cache/" "/node_modules/")
 include(CPack)
