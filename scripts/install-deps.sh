@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the build (and, with --test, the test suite) needs,
-# touching apt only when something is missing.
+# Installs the Debian packages the build needs (with --package, also what building the
+# Debian package needs; with --test, also what the test suite needs, the package's test
+# included), touching apt only when something is missing.
 set -euo pipefail
 
 packages=(
@@ -8,8 +9,15 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libspdlog-dev libfmt-dev libpq-dev libcurl4-openssl-dev libsqlite3-dev
 )
+# CPack's DEB generator finds the dependencies with dpkg-shlibdeps (dpkg-dev), which it
+# runs on the files that file(1) says are ELF.
+package_packages=(dpkg-dev file)
+if [[ "${1:-}" == "--package" ]]; then
+  packages+=("${package_packages[@]}")
+fi
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev curl postgresql-15 openssl prometheus clang-15 libfuzzer-15-dev)
+  packages+=(libgtest-dev curl postgresql-15 openssl prometheus clang-15 libfuzzer-15-dev
+    "${package_packages[@]}" lintian)
 fi
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs every test:
 #   1. the whole suite on an optimised build: unit, HTTP, concurrency, AWS, and the PostgreSQL
-#      tests against a private PostgreSQL 15 that CTest starts and stops itself;
+#      tests against a private PostgreSQL 15 that CTest starts and stops itself; and the
+#      Debian package, built from that tree and checked (lintian included);
 #   2. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer (the http
 #      suite once, on the in-memory server);
 #   3. the unit, concurrency and PostgreSQL suites under ThreadSanitizer;
@@ -39,7 +40,7 @@ build_and_test() {
   echo "=== ${type}: built in $((built - started)) s, tested in $((SECONDS - built)) s"
 }
 
-build_and_test build-test RelWithDebInfo 'unit|http|concurrency|pg|aws'
+build_and_test build-test RelWithDebInfo 'unit|http|concurrency|pg|aws|package'
 # Under ASan+UBSan every suite runs once: http-pg (the http suite again with the server on
 # PostgreSQL) adds no code of its own that the pg suites do not already run, and would cost
 # a third of this stage.
