@@ -62,7 +62,7 @@ Server::Server(IoPool& pool, config::ServerSettings settings, RequestHandler han
       settings_(std::move(settings)),
       handler_(std::move(handler)),
       acceptor_(pool.at(0)),
-      metrics_(pool.size()),
+      metrics_(std::make_shared<HttpMetrics>(pool.size())),
       session_context_{settings_, handler_, stopping_,
                        [this](Session* session) { unregister_session(session); }},
       refusal_(refusal_answer()) {
@@ -135,7 +135,7 @@ asio::awaitable<void> Server::accept_loop() {
         }
         if (open_sessions() >= settings_.max_connections) {
             answer_and_close(socket, refusal_);
-            metrics_.connection_refused();
+            metrics_->connection_refused();
             if (refused_.add()) {
                 spdlog::warn(
                     "refused a connection: {} open, the limit (HTTP_MAX_CONNECTIONS); "
@@ -145,8 +145,9 @@ asio::awaitable<void> Server::accept_loop() {
             continue;
         }
         socket.set_option(tcp::no_delay(true), ec);
-        auto session = std::make_shared<Session>(session_context_, std::move(socket),
-                                                 *access_logs_[worker], metrics_.worker(worker));
+        auto session = std::make_shared<Session>(
+            session_context_, std::move(socket), *access_logs_[worker],
+            std::shared_ptr<WorkerHttpMetrics>(metrics_, &metrics_->worker(worker)));
         register_session(session);
         asio::co_spawn(session->executor(), session->run(), asio::detached);
     }

@@ -58,7 +58,7 @@ class Server {
     std::size_t open_sessions() const;
 
     // The server's part of the metrics page.
-    void write_metrics(metrics::Exposition& out) const { metrics_.write(out, open_sessions()); }
+    void write_metrics(metrics::Exposition& out) const { metrics_->write(out, open_sessions()); }
 
     // Completes when every connection has closed or `limit` has passed; true if all closed.
     boost::asio::awaitable<bool> drain(std::chrono::steady_clock::duration limit);
@@ -74,7 +74,9 @@ class Server {
     const RequestHandler handler_;
     boost::asio::ip::tcp::acceptor acceptor_;
     std::vector<std::unique_ptr<AccessLog>> access_logs_;  // [i] used only by worker i
-    HttpMetrics metrics_;                                  // its worker(i) likewise
+    // Its worker(i) likewise. Shared with the sessions: a session abandoned at shutdown
+    // is destroyed with its event loop, after the server, and still counts itself out.
+    std::shared_ptr<HttpMetrics> metrics_;
     std::atomic<bool> stopping_{false};
     const SessionContext session_context_;  // views of the members above
     const std::string refusal_;             // the whole 503 answer a refused connection gets

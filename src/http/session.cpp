@@ -96,10 +96,10 @@ std::string remote_address_of(const asio::ip::tcp::socket& socket) {
 }  // namespace
 
 Session::Session(const SessionContext& context, asio::ip::tcp::socket socket, AccessLog& access_log,
-                 WorkerHttpMetrics& metrics)
+                 std::shared_ptr<WorkerHttpMetrics> metrics)
     : context_(context),
       access_log_(access_log),
-      metrics_(metrics),
+      metrics_(std::move(metrics)),
       remote_addr_(remote_address_of(socket)),
       socket_(std::move(socket)),
       watchdog_(socket_.get_executor()),
@@ -191,7 +191,7 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
     busy_ = !read_ec;
     std::optional<InFlightRequest> in_flight;
     if (!read_ec) {
-        in_flight.emplace(metrics_);
+        in_flight.emplace(*metrics_);
         if (auto expect = reader.message().find(bhttp::field::expect);
             expect != reader.message().end() && beast::iequals(expect->value(), "100-continue")) {
             // The client waits for this before sending a body we have agreed to take.
@@ -265,7 +265,7 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
 }
 
 void Session::log_answer(const AccessRecord& record, const api::Response& answer) {
-    metrics_.record(record.method, record.route, record.status, record.took);
+    metrics_->record(record.method, record.route, record.status, record.took);
     access_log_.write(record);
     if (answer.status >= 500) access_log_.server_error(record, detail_of(answer));
     if (!answer.refused_because.empty()) access_log_.key_refused(record, answer.refused_because);

@@ -43,7 +43,7 @@ class Session : public std::enable_shared_from_this<Session> {
   public:
     // `access_log` and `metrics` belong to the worker thread that runs `socket`'s context.
     Session(const SessionContext& context, boost::asio::ip::tcp::socket socket,
-            AccessLog& access_log, WorkerHttpMetrics& metrics);
+            AccessLog& access_log, std::shared_ptr<WorkerHttpMetrics> metrics);
 
     boost::asio::ip::tcp::socket::executor_type executor() { return socket_.get_executor(); }
 
@@ -80,7 +80,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     const SessionContext& context_;
     AccessLog& access_log_;
-    WorkerHttpMetrics& metrics_;
+    const std::shared_ptr<WorkerHttpMetrics> metrics_;
     RequestIdSource request_ids_;
     std::string remote_addr_;  // the client's address, for the access log
     boost::asio::ip::tcp::socket socket_;

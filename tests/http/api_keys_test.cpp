@@ -202,8 +202,45 @@ TEST_F(ApiKeys, ProtectingTheDocsMakesTheOpenApiDocumentNeedAKey) {
     HttpClient http(server.port());
     EXPECT_TRUE(IsDetailError(http.request("GET", "/openapi.json"), 401));
     EXPECT_TRUE(HasStatus(http.request("GET", "/openapi.json", "", bearer(reader_.key)), 200));
+    EXPECT_TRUE(IsDetailError(http.request("GET", "/metrics"), 401));
+    EXPECT_TRUE(HasStatus(http.request("GET", "/metrics", "", bearer(reader_.key)), 200));
     EXPECT_TRUE(HasStatus(http.request("GET", "/health"), 200));
     expect_clean_exit(server);
+}
+
+TEST_F(ApiKeys, TheMetricsAreOpenUnlessTheDocsAreProtected) {
+    EXPECT_TRUE(HasStatus(client().request("GET", "/metrics"), 200));
+}
+
+// The export and import commands send GATEWAY_API_KEY as a bearer key.
+TEST_F(ApiKeys, ExportAndImportAuthenticateWithTheKeyOfTheEnvironment) {
+    auto http = client();
+    const std::string name = unique_name("keyed-export");
+    ASSERT_TRUE(HasStatus(http.request("POST", "/apis", new_api_body(name), bearer(admin_.key)), 201));
+    const std::string url = "http://127.0.0.1:" + std::to_string(server_->port());
+
+    const CompletedRun anonymous = run_to_completion({"export", "--url", url});
+    EXPECT_EQ(anonymous.exit_code, 1) << anonymous.output;
+    const CompletedRun exported =
+        run_to_completion({"export", "--url", url}, {{"GATEWAY_API_KEY", reader_.key}});
+    ASSERT_EQ(exported.exit_code, 0) << exported.output;
+    EXPECT_NE(exported.output.find(name), std::string::npos) << exported.output;
+    EXPECT_EQ(exported.output.find(reader_.key), std::string::npos);
+
+    // A read key may plan an import but not make it.
+    TemporaryDirectory directory;
+    const std::string other = unique_name("keyed-import");
+    const std::string file = directory.write(
+        "apis.json", R"({"apis": [)" + new_api_body(other) + "]}");
+    const CompletedRun refused =
+        run_to_completion({"import", file, "--url", url}, {{"GATEWAY_API_KEY", reader_.key}});
+    EXPECT_EQ(refused.exit_code, 1) << refused.output;
+    EXPECT_NE(refused.output.find("403"), std::string::npos) << refused.output;
+    const CompletedRun imported =
+        run_to_completion({"import", file, "--url", url}, {{"GATEWAY_API_KEY", admin_.key}});
+    EXPECT_EQ(imported.exit_code, 0) << imported.output;
+    EXPECT_TRUE(HasStatus(http.request("GET", "/apis/" + other, "", bearer(reader_.key)), 200));
+    EXPECT_EQ(imported.output.find(admin_.key), std::string::npos);
 }
 
 TEST_F(ApiKeys, ABadKeyFileStopsTheStartNamingTheSettingAndTheLine) {
