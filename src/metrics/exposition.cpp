@@ -86,30 +86,35 @@ void Exposition::labels(std::initializer_list<Label> labels, std::string_view ex
 
 void Exposition::sample(std::string_view name, std::initializer_list<Label> labels_of_sample,
                         double value) {
-    text_ += name;
-    labels(labels_of_sample);
-    text_ += ' ';
+    series(name, labels_of_sample);
     append_number(text_, value);
     text_ += '\n';
 }
 
 void Exposition::sample(std::string_view name, std::initializer_list<Label> labels_of_sample,
                         std::uint64_t value) {
-    text_ += name;
-    labels(labels_of_sample);
-    text_ += ' ';
+    series(name, labels_of_sample);
     append_number(text_, value);
     text_ += '\n';
 }
 
 void Exposition::bucket(std::string_view name, std::initializer_list<Label> labels_of_sample,
                         std::string_view le, std::uint64_t count) {
-    text_ += name;
-    text_ += "_bucket";
-    labels(labels_of_sample, "le", le);
-    text_ += ' ';
+    series(name, labels_of_sample, "_bucket", le);
     append_number(text_, count);
     text_ += '\n';
+}
+
+void Exposition::series(std::string_view name, std::initializer_list<Label> labels_of_sample,
+                        std::string_view suffix, std::string_view le) {
+    text_ += name;
+    text_ += suffix;
+    if (le.empty()) {
+        labels(labels_of_sample);
+    } else {
+        labels(labels_of_sample, "le", le);
+    }
+    text_ += ' ';
 }
 
 }  // namespace gateway::metrics

@@ -36,6 +36,10 @@ class Exposition {
     static constexpr std::string_view content_type = "text/plain; version=0.0.4; charset=utf-8";
 
   private:
+    // A sample's name (with `suffix`), its labels (and le="`le`" when given), and the
+    // space before its value.
+    void series(std::string_view name, std::initializer_list<Label> labels,
+                std::string_view suffix = {}, std::string_view le = {});
     void labels(std::initializer_list<Label> labels, std::string_view extra_name = {},
                 std::string_view extra_value = {});
 
