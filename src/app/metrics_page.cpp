@@ -16,6 +16,13 @@ std::uint64_t count(std::size_t value) {
     return static_cast<std::uint64_t>(value);
 }
 
+// A counter family of one sample without labels.
+void write_counter(Exposition& out, std::string_view name, std::string_view help,
+                   std::uint64_t value) {
+    out.family(name, MetricType::counter, help);
+    out.sample(name, value);
+}
+
 void write_build_info(Exposition& out) {
     out.family("gateway_build_info", MetricType::gauge,
                "Always 1; the version of the running build is its label.");
@@ -52,28 +59,24 @@ void write_database(Exposition& out, const MetricsSources& sources) {
         out.family("gateway_db_pool_waiters", MetricType::gauge,
                    "Requests waiting for a pool connection.");
         out.sample("gateway_db_pool_waiters", count(stats.waiting));
-        const auto counter = [&out](std::string_view name, std::string_view help,
-                                    std::uint64_t value) {
-            out.family(name, MetricType::counter, help);
-            out.sample(name, value);
-        };
-        counter("gateway_db_pool_acquire_timeouts_total",
-                "Requests that gave up waiting for a connection after DB_POOL_TIMEOUT.",
-                stats.timeouts);
-        counter("gateway_db_pool_rejected_total",
-                "Requests refused a connection at once because DB_POOL_MAX_WAITERS already "
-                "waited.",
-                stats.rejected);
-        counter("gateway_db_pool_connect_failures_total",
-                "Pool connections that could not be opened.", stats.connect_failures);
-        counter("gateway_db_pool_ping_failures_total",
-                "Idle pool connections found broken before reuse (pre-ping).", stats.ping_failures);
-        counter("gateway_db_pool_recycled_total",
-                "Pool connections closed for their age (DB_POOL_RECYCLE).", stats.recycled);
-        counter("gateway_db_pool_connections_opened_total", "Pool connections opened.",
-                stats.created);
-        counter("gateway_db_pool_connections_closed_total", "Pool connections closed.",
-                stats.closed);
+        write_counter(out, "gateway_db_pool_acquire_timeouts_total",
+                      "Requests that gave up waiting for a connection after DB_POOL_TIMEOUT.",
+                      stats.timeouts);
+        write_counter(out, "gateway_db_pool_rejected_total",
+                      "Requests refused a connection at once because DB_POOL_MAX_WAITERS already "
+                      "waited.",
+                      stats.rejected);
+        write_counter(out, "gateway_db_pool_connect_failures_total",
+                      "Pool connections that could not be opened.", stats.connect_failures);
+        write_counter(out, "gateway_db_pool_ping_failures_total",
+                      "Idle pool connections found broken before reuse (pre-ping).",
+                      stats.ping_failures);
+        write_counter(out, "gateway_db_pool_recycled_total",
+                      "Pool connections closed for their age (DB_POOL_RECYCLE).", stats.recycled);
+        write_counter(out, "gateway_db_pool_connections_opened_total", "Pool connections opened.",
+                      stats.created);
+        write_counter(out, "gateway_db_pool_connections_closed_total", "Pool connections closed.",
+                      stats.closed);
     }
     sources.database.statement_stats().write(out);
 }
@@ -87,9 +90,8 @@ void write_storage(Exposition& out, const MetricsSources& sources) {
         out.family("gateway_db_breaker_open", MetricType::gauge,
                    "1 while the circuit breaker holds requests off the primary.");
         out.sample("gateway_db_breaker_open", std::uint64_t{state.open ? 1U : 0U});
-        out.family("gateway_db_breaker_opened_total", MetricType::counter,
-                   "Times the circuit breaker opened.");
-        out.sample("gateway_db_breaker_opened_total", state.times_opened);
+        write_counter(out, "gateway_db_breaker_opened_total", "Times the circuit breaker opened.",
+                      state.times_opened);
     }
     if (sources.mirror) {
         out.family("gateway_mirror_last_sync_timestamp_seconds", MetricType::gauge,
@@ -97,9 +99,8 @@ void write_storage(Exposition& out, const MetricsSources& sources) {
                    "never).");
         out.sample("gateway_mirror_last_sync_timestamp_seconds",
                    static_cast<double>(sources.mirror->last_synced()) / 1000.0);
-        out.family("gateway_mirror_full_loads_total", MetricType::counter,
-                   "Full loads of the primary into the mirror.");
-        out.sample("gateway_mirror_full_loads_total", sources.mirror->full_loads());
+        write_counter(out, "gateway_mirror_full_loads_total",
+                      "Full loads of the primary into the mirror.", sources.mirror->full_loads());
     }
     if (sources.journal) {
         out.family("gateway_journal_pending", MetricType::gauge,
@@ -112,21 +113,17 @@ void write_storage(Exposition& out, const MetricsSources& sources) {
 }
 
 void write_aws(Exposition& out, const sources::AwsCounters& aws) {
-    const auto counter = [&out](std::string_view name, std::string_view help,
-                                const std::atomic<std::uint64_t>& value) {
-        out.family(name, MetricType::counter, help);
-        out.sample(name, value.load(std::memory_order_relaxed));
-    };
-    counter("gateway_secrets_manager_fetches_total",
-            "Reads of the database secret from AWS Secrets Manager.", aws.secret_fetches);
-    counter("gateway_secrets_manager_fetch_failures_total",
-            "Reads of the database secret from AWS Secrets Manager that failed.",
-            aws.secret_fetch_failures);
-    counter("gateway_db_credential_refreshes_total",
-            "Database credentials fetched again while in use: the secret read again after "
-            "the server refused its password, or the AWS credentials behind IAM auth tokens "
-            "renewed.",
-            aws.credential_refreshes);
+    write_counter(out, "gateway_secrets_manager_fetches_total",
+                  "Reads of the database secret from AWS Secrets Manager.",
+                  aws.secret_fetches.load(std::memory_order_relaxed));
+    write_counter(out, "gateway_secrets_manager_fetch_failures_total",
+                  "Reads of the database secret from AWS Secrets Manager that failed.",
+                  aws.secret_fetch_failures.load(std::memory_order_relaxed));
+    write_counter(out, "gateway_db_credential_refreshes_total",
+                  "Database credentials fetched again while in use: the secret read again after "
+                  "the server refused its password, or the AWS credentials behind IAM auth tokens "
+                  "renewed.",
+                  aws.credential_refreshes.load(std::memory_order_relaxed));
 }
 
 }  // namespace
