@@ -23,6 +23,10 @@ struct Request {
     // Who makes the request, set by the router before a handler sees it: the name of the
     // key it carried, or "anonymous" where no key is needed. Never the key itself.
     std::string_view actor = "anonymous";
+    // The client's address and the id the request goes by (X-Request-ID, sent or made),
+    // as the access log has them: what an audit record says of where a change came from.
+    std::string_view client_address = "-";
+    std::string_view request_id;
 };
 
 struct Response {

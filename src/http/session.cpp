@@ -233,6 +233,8 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
     const auto idempotency_key = combined_field(message, std::string_view("Idempotency-Key"));
     api::Request request = to_api_request(message, if_match, idempotency_key);
     const std::string request_id = request_id_of(message, true, request_ids_);
+    request.client_address = remote_addr_;
+    request.request_id = request_id;
     api::Response answer;
     clear_deadline();  // the handler bounds its own waits (storage timeouts)
     try {
