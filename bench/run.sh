@@ -15,6 +15,11 @@
 #                     by `gateway-api hash-key`) and every request to it, seeding
 #                     included, sends that key as a Bearer token; compare its rows with a
 #                     run without this option (memory mode only)
+#   --tls             the server listens with TLS (TLS_CERT_FILE/TLS_KEY_FILE: a P-256
+#                     certificate for 127.0.0.1 made with openssl in the temporary
+#                     directory) and so does nginx, with the same certificate, TLS 1.2 and
+#                     1.3; wrk and curl speak HTTPS to both. Compare its rows with a run
+#                     without it (memory mode only; combines with --api-key)
 #   --postgres        run the server on a private PostgreSQL 15 and compare it with nginx,
 #                     with a second server in memory mode and with pgbench; measure the
 #                     propagation delay between two instances and the RSS of a large
@@ -137,6 +142,8 @@ build=1
 keep=0
 postgres=0
 api_key=0
+tls=0
+scheme=http
 pool_size=16
 max_overflow=16
 pgbench_scale=10
@@ -172,6 +179,7 @@ while (($# > 0)); do
         --keep) keep=1; shift ;;
         --postgres) postgres=1; shift ;;
         --api-key) api_key=1; shift ;;
+        --tls) tls=1; scheme=https; shift ;;
         --pool-size) positive_int "$1" "${2-}"; pool_size=$2; shift 2 ;;
         --max-overflow)
             [[ ${2-} =~ ^(0|[1-9][0-9]*)$ ]] || die "--max-overflow needs a non-negative integer, not '${2-}'"
@@ -187,6 +195,7 @@ while (($# > 0)); do
 done
 ((wrk_connections >= wrk_threads)) || die "--connections must be at least --threads"
 ((api_key && postgres)) && die "--api-key measures memory mode; leave out --postgres"
+((tls && postgres)) && die "--tls measures memory mode; leave out --postgres"
 # pgbench -T takes seconds; wrk reads a bare number as seconds too.
 case $duration in
     *h) duration_seconds=$((${duration%h} * 3600)) ;;
@@ -295,6 +304,7 @@ ensure_packages() {
     local missing=() nginx_pkg=""
     installed wrk || missing+=(wrk)
     installed curl || missing+=(curl)
+    ((tls == 0)) || installed openssl || missing+=(openssl)
     command -v cmake >/dev/null || missing+=(cmake)
     command -v ninja >/dev/null || missing+=(ninja-build)
     if ((postgres)); then
@@ -359,6 +369,23 @@ fi
 
 tmp_dir="$(mktemp -d "${TMPDIR:-/tmp}/gateway-bench.XXXXXX")"
 
+# With --tls: one self-signed certificate for 127.0.0.1, used by the server and nginx alike;
+# curl trusts it through a .curlrc of the run's own (CURL_HOME), so every curl call below
+# stays as it is.
+nginx_ssl="" nginx_ssl_settings=""
+if ((tls)); then
+    mkdir -p "$tmp_dir/tls"
+    tls_cert="$tmp_dir/tls/cert.pem" tls_key="$tmp_dir/tls/key.pem"
+    openssl req -x509 -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -days 1 \
+        -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+        -keyout "$tls_key" -out "$tls_cert" >"$tmp_dir/tls/openssl.out" 2>&1 ||
+        die "openssl could not make the certificate: $(cat "$tmp_dir/tls/openssl.out")"
+    printf 'cacert = "%s"\n' "$tls_cert" >"$tmp_dir/tls/.curlrc"
+    export CURL_HOME="$tmp_dir/tls"
+    nginx_ssl="ssl "
+    nginx_ssl_settings="ssl_certificate $tls_cert; ssl_certificate_key $tls_key; ssl_protocols TLSv1.2 TLSv1.3;"
+fi
+
 # ---------------------------------------------------------------------------------
 # 3. nginx, the reference.
 
@@ -383,12 +410,13 @@ start_nginx() {
         port=$((20000 + RANDOM % 40000))
         port_in_use "$port" && continue
         sed -e "s#@PREFIX@#$tmp_dir/nginx#g" -e "s#@PORT@#$port#g" -e "s#@WORKERS@#$workers#g" \
+            -e "s#@SSL@#$nginx_ssl#g" -e "s#@SSL_SETTINGS@#$nginx_ssl_settings#g" \
             "$bench_dir/nginx.conf.template" >"$tmp_dir/nginx/nginx.conf"
         "$nginx_bin" -e "$tmp_dir/nginx/nginx-error.log" -c "$tmp_dir/nginx/nginx.conf" \
             -p "$tmp_dir/nginx" >>"$tmp_dir/nginx/nginx.out" 2>&1 &
         nginx_pid=$!
-        if wait_for_http "http://127.0.0.1:$port/api.json" "$nginx_pid" 10; then
-            nginx_url="http://127.0.0.1:$port"
+        if wait_for_http "$scheme://127.0.0.1:$port/api.json" "$nginx_pid" 10; then
+            nginx_url="$scheme://127.0.0.1:$port"
             return 0
         fi
         stop_process "$nginx_pid" TERM 5
@@ -555,7 +583,7 @@ start_server() {  # name [-u VARIABLE]... [VARIABLE=value]...
     server_pids+=("$started_pid")
     server_names[$started_pid]=$name
     for tick in $(seq 1 600); do  # up to 60 s: a configured database may take its connect timeout
-        port="$(grep -ohE 'listening on http://127\.0\.0\.1:[0-9]+' \
+        port="$(grep -ohE 'listening on https?://127\.0\.0\.1:[0-9]+' \
             "$tmp_dir/$name.out" "$tmp_dir/$name.err" 2>/dev/null | head -n1 | sed 's/.*://')" || true
         # The line is flushed within a second or so of being logged; after 3 s, ask the kernel.
         ((tick < 30)) || [[ -n $port ]] || port="$(listening_port_of "$started_pid")"
@@ -571,7 +599,7 @@ start_server() {  # name [-u VARIABLE]... [VARIABLE=value]...
         die "the server ($name) did not print 'listening on http://127.0.0.1:<port>'"
     fi
     started_seconds=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}')
-    started_url="http://127.0.0.1:$port"
+    started_url="$scheme://127.0.0.1:$port"
     wait_for_http "$started_url/health" "$started_pid" 10 || die "GET /health on $started_url ($name) did not answer"
     health_json="$(curl -sS --max-time 5 "$started_url/health")" || true
     started_storage="$(printf '%s' "$health_json" | grep -oE '"type"[[:space:]]*:[[:space:]]*"[^"]*"' |
@@ -591,6 +619,10 @@ if ((api_key)); then
     curl_auth=(--config "$tmp_dir/curl-auth")
     server_env+=("API_KEYS_FILE=$tmp_dir/api-keys")
     echo "== API keys required: every request sends an admin key"
+fi
+if ((tls)); then
+    server_env+=("TLS_CERT_FILE=$tls_cert" "TLS_KEY_FILE=$tls_key")
+    echo "== TLS: the server and nginx speak HTTPS (TLS 1.2/1.3, P-256 certificate)"
 fi
 if ((postgres)); then
     # DB_FALLBACK=none: a server that cannot reach the database must not start on memory.
@@ -1145,6 +1177,8 @@ echo "  server workers: $workers (WORKERS; $server_threads threads in the proces
     "storage ${storage:-unknown}, log written: $((log_bytes / 1024)) KiB"
 echo "  nginx workers: $workers (worker_processes)"
 echo "  wrk: -t$wrk_threads -c$wrk_connections -d$duration; seeded APIs: $seed_count"
+((tls)) && echo "  TLS: server and nginx over HTTPS, same P-256 certificate; wrk keeps each connection (one handshake each)"
+((api_key)) && echo "  API keys: every request to the server sends an admin key"
 echo
 fmt='%-22s %10s %9s %9s %9s %10s %9s\n'
 # shellcheck disable=SC2059

@@ -102,16 +102,35 @@ void reload_keys(auth::KeyStore& keys) {
     }
 }
 
-// SIGHUP reads the key file again and resolves the database sources again; the wait
-// re-arms itself. `keys` is null without a key file.
-void on_hangup(asio::signal_set& hangups, db::DatabaseManager& database, auth::KeyStore* keys) {
-    hangups.async_wait([&hangups, &database, keys](const boost::system::error_code& ec, int) {
+// Reads the TLS files again; bad files leave the certificate in use as it was. Open
+// connections keep the context they were accepted with.
+void reload_tls(http::TlsCredentials& tls) {
+    try {
+        tls.reload();
+        spdlog::info("TLS: certificate reloaded: {}", tls.describe());
+    } catch (const http::TlsSetupError& error) {
+        spdlog::error("TLS: {}; the certificate in use stays: {}", error.what(), tls.describe());
+    }
+}
+
+// What SIGHUP reads again: null members are not in use.
+struct Reloadable {
+    db::DatabaseManager& database;
+    auth::KeyStore* keys;
+    http::TlsCredentials* tls;
+};
+
+// SIGHUP reads the key file and the TLS files again and resolves the database sources
+// again; the wait re-arms itself.
+void on_hangup(asio::signal_set& hangups, Reloadable reloadable) {
+    hangups.async_wait([&hangups, reloadable](const boost::system::error_code& ec, int) {
         if (ec) return;
-        if (keys != nullptr) reload_keys(*keys);
+        if (reloadable.keys != nullptr) reload_keys(*reloadable.keys);
+        if (reloadable.tls != nullptr) reload_tls(*reloadable.tls);
         spdlog::info("received SIGHUP: reinitializing the database");
-        asio::co_spawn(hangups.get_executor(), reinitialize(database, hangups.get_executor()),
-                       asio::detached);
-        on_hangup(hangups, database, keys);
+        asio::co_spawn(hangups.get_executor(),
+                       reinitialize(reloadable.database, hangups.get_executor()), asio::detached);
+        on_hangup(hangups, reloadable);
     });
 }
 
@@ -159,6 +178,18 @@ std::unique_ptr<auth::KeyStore> open_key_store(const config::AuthSettings& setti
     return keys;
 }
 
+// The listener's TLS credentials, null without TLS_CERT_FILE. Throws http::TlsSetupError.
+std::unique_ptr<http::TlsCredentials> open_tls(const config::TlsSettings& settings) {
+    if (!settings.enabled()) return nullptr;
+    auto tls = std::make_unique<http::TlsCredentials>(settings);
+    spdlog::info("TLS: serving HTTPS only (TLS 1.2 and 1.3){}; certificate: {}",
+                 settings.client_ca_file.empty()
+                     ? ""
+                     : ", client certificates required (TLS_CLIENT_CA_FILE)",
+                 tls->describe());
+    return tls;
+}
+
 // Opens DATA_DIR when local state is in use; null when it is not. Throws
 // local::LocalStateError.
 std::unique_ptr<local::LocalState> open_local_state(const config::LocalSettings& settings,
@@ -186,6 +217,14 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
         keys = open_key_store(settings.auth);
     } catch (const auth::KeyFileError& error) {
         spdlog::critical("cannot start: API_KEYS_FILE {}", error.what());
+        flush_logs();
+        return 1;
+    }
+    std::unique_ptr<http::TlsCredentials> tls;
+    try {
+        tls = open_tls(settings.tls);
+    } catch (const http::TlsSetupError& error) {
+        spdlog::critical("cannot start: {}", error.what());
         flush_logs();
         return 1;
     }
@@ -353,7 +392,8 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
     const auto make_log = [&settings] { return make_access_log(settings.log); };
     http::Server server(
         pool, settings.server,
-        [&router](const api::Request& request) { return router.route(request); }, make_log);
+        [&router](const api::Request& request) { return router.route(request); }, make_log,
+        tls.get());
     ready_server = &server;
     metrics_sources.server = &server;
     boost::asio::ip::tcp::endpoint endpoint;
@@ -390,13 +430,13 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
                        asio::detached);
     });
     asio::signal_set hangups(io, SIGHUP);
-    on_hangup(hangups, database, keys.get());
+    on_hangup(hangups, Reloadable{database, keys.get(), tls.get()});
 
     const auto address = endpoint.address();
     spdlog::info(
-        "Gateway Management API {} listening on http://{}{}{}:{} ({} workers, storage: "
+        "Gateway Management API {} listening on {}://{}{}{}:{} ({} workers, storage: "
         "{})",
-        GATEWAY_VERSION, address.is_v6() ? "[" : "", address.to_string(),
+        GATEWAY_VERSION, tls ? "https" : "http", address.is_v6() ? "[" : "", address.to_string(),
         address.is_v6() ? "]" : "", endpoint.port(), workers,
         using_primary ? "postgresql" : "in-memory");
     flush_logs();

@@ -200,11 +200,33 @@ AuthSettings read_auth(const EnvMap& env) {
     return auth;
 }
 
+TlsSettings read_tls(const EnvMap& env) {
+    TlsSettings tls;
+    if (const auto file = lookup(env, "TLS_CERT_FILE")) tls.cert_file = std::string(*file);
+    if (const auto file = lookup(env, "TLS_KEY_FILE")) tls.key_file = std::string(*file);
+    if (const auto file = lookup(env, "TLS_CLIENT_CA_FILE"))
+        tls.client_ca_file = std::string(*file);
+    // Half a TLS setup would otherwise start as plain HTTP, which the operator did not ask for.
+    if (!tls.cert_file.empty() && tls.key_file.empty()) {
+        throw ConfigError("TLS_KEY_FILE",
+                          "needed with TLS_CERT_FILE: the certificate's private key");
+    }
+    if (tls.cert_file.empty() && !tls.key_file.empty()) {
+        throw ConfigError("TLS_CERT_FILE", "needed with TLS_KEY_FILE: the certificate to serve");
+    }
+    if (!tls.client_ca_file.empty() && tls.cert_file.empty()) {
+        throw ConfigError("TLS_CLIENT_CA_FILE",
+                          "needs TLS_CERT_FILE and TLS_KEY_FILE: client certificates are checked "
+                          "only over TLS");
+    }
+    return tls;
+}
+
 }  // namespace
 
 Settings parse_settings(const EnvMap& env) {
-    return Settings{read_server(env), read_log(env),   read_database(env),
-                    read_mirror(env), read_local(env), read_auth(env)};
+    return Settings{read_server(env), read_log(env),  read_database(env), read_mirror(env),
+                    read_local(env),  read_auth(env), read_tls(env)};
 }
 
 EnvMap current_environment() {

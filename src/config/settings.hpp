@@ -123,6 +123,17 @@ struct AuthSettings {
     bool protect_docs = false;
 };
 
+// TLS on the API's listener: with a certificate and key it speaks only HTTPS.
+struct TlsSettings {
+    std::string cert_file;  // TLS_CERT_FILE: PEM, the server's certificate first, then its chain
+    std::string key_file;   // TLS_KEY_FILE: PEM, the certificate's private key (unencrypted)
+    // TLS_CLIENT_CA_FILE: PEM CA certificates; when set, a client must present a certificate
+    // one of them signed (mutual TLS). Only with a certificate and key.
+    std::string client_ca_file;
+
+    bool enabled() const { return !cert_file.empty(); }
+};
+
 struct Settings {
     ServerSettings server;
     LogSettings log;
@@ -130,6 +141,7 @@ struct Settings {
     MirrorSettings mirror;
     LocalSettings local;
     AuthSettings auth;
+    TlsSettings tls;
 };
 
 // Reads every setting the service knows. Unset variables take their defaults; a set

@@ -55,6 +55,7 @@ void HttpMetrics::write(metrics::Exposition& out, std::size_t open_connections) 
     std::int64_t in_flight = 0;
     std::uint64_t body_too_large = 0;
     std::uint64_t header_too_large = 0;
+    std::uint64_t tls_handshake_failures = 0;
     for (const auto& block : workers_) {
         for (std::size_t i = 0; i < requests.size(); ++i) {
             requests[i] += block->requests_[i].load(std::memory_order_relaxed);
@@ -63,6 +64,7 @@ void HttpMetrics::write(metrics::Exposition& out, std::size_t open_connections) 
         in_flight += block->in_flight_.load(std::memory_order_relaxed);
         body_too_large += block->body_too_large_.load(std::memory_order_relaxed);
         header_too_large += block->header_too_large_.load(std::memory_order_relaxed);
+        tls_handshake_failures += block->tls_handshake_failures_.load(std::memory_order_relaxed);
     }
 
     out.family("gateway_http_requests_total", MetricType::counter,
@@ -105,6 +107,9 @@ void HttpMetrics::write(metrics::Exposition& out, std::size_t open_connections) 
                body_too_large);
     out.sample("gateway_http_requests_refused_total", {{"reason", "header_too_large"}},
                header_too_large);
+    out.family("gateway_http_tls_handshake_failures_total", MetricType::counter,
+               "Connections to the TLS listener closed because their handshake failed.");
+    out.sample("gateway_http_tls_handshake_failures_total", tls_handshake_failures);
 }
 
 }  // namespace gateway::http

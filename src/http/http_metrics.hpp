@@ -35,6 +35,9 @@ class WorkerHttpMetrics {
     // A request's header has arrived / its answer is written.
     void request_started() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
     void request_finished() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
+    // A client that connected to the TLS listener and failed its handshake (no TLS, an
+    // old protocol, no common cipher, a client certificate refused, or too slow).
+    void tls_handshake_failed() { tls_handshake_failures_.fetch_add(1, std::memory_order_relaxed); }
 
   private:
     friend class HttpMetrics;
@@ -47,6 +50,7 @@ class WorkerHttpMetrics {
     std::atomic<std::int64_t> in_flight_{0};
     std::atomic<std::uint64_t> body_too_large_{0};
     std::atomic<std::uint64_t> header_too_large_{0};
+    std::atomic<std::uint64_t> tls_handshake_failures_{0};
 };
 
 // Counts a request in flight for as long as it lives.

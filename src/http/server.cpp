@@ -49,7 +49,7 @@ template <typename Socket>
 void answer_and_close(Socket& socket, std::string_view answer) {
     boost::system::error_code ignored;
     socket.non_blocking(true, ignored);
-    socket.write_some(asio::buffer(answer), ignored);
+    if (!answer.empty()) socket.write_some(asio::buffer(answer), ignored);
     socket.shutdown(tcp::socket::shutdown_both, ignored);
     socket.close(ignored);
 }
@@ -57,10 +57,11 @@ void answer_and_close(Socket& socket, std::string_view answer) {
 }  // namespace
 
 Server::Server(IoPool& pool, config::ServerSettings settings, RequestHandler handler,
-               const AccessLogFactory& make_access_log)
+               const AccessLogFactory& make_access_log, const TlsCredentials* tls)
     : pool_(pool),
       settings_(std::move(settings)),
       handler_(std::move(handler)),
+      tls_(tls),
       acceptor_(pool.at(0)),
       metrics_(std::make_shared<HttpMetrics>(pool.size())),
       session_context_{settings_, handler_, stopping_,
@@ -134,7 +135,8 @@ asio::awaitable<void> Server::accept_loop() {
             spdlog::info("accepting again after {} failed attempts", failures);
         }
         if (open_sessions() >= settings_.max_connections) {
-            answer_and_close(socket, refusal_);
+            // A TLS client could not read a plain answer; it just sees the close.
+            answer_and_close(socket, tls_ != nullptr ? std::string_view() : refusal_);
             metrics_->connection_refused();
             if (refused_.add()) {
                 spdlog::warn(
@@ -145,12 +147,22 @@ asio::awaitable<void> Server::accept_loop() {
             continue;
         }
         socket.set_option(tcp::no_delay(true), ec);
-        auto session = std::make_shared<Session>(
-            session_context_, std::move(socket), *access_logs_[worker],
-            std::shared_ptr<WorkerHttpMetrics>(metrics_, &metrics_->worker(worker)));
-        register_session(session);
-        asio::co_spawn(session->executor(), session->run(), asio::detached);
+        if (tls_ != nullptr) {
+            start_session<TlsStream>(std::move(socket), worker);
+        } else {
+            start_session<PlainStream>(std::move(socket), worker);
+        }
     }
+}
+
+template <class Stream>
+void Server::start_session(tcp::socket socket, std::size_t worker) {
+    auto session = std::make_shared<BasicSession<Stream>>(
+        session_context_, std::move(socket), tls_ != nullptr ? tls_->current() : nullptr,
+        *access_logs_[worker],
+        std::shared_ptr<WorkerHttpMetrics>(metrics_, &metrics_->worker(worker)));
+    register_session(session);
+    asio::co_spawn(session->executor(), session->run(), asio::detached);
 }
 
 void Server::begin_shutdown() {

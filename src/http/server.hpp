@@ -22,6 +22,7 @@
 #include "http/repeat_counter.hpp"
 #include "http/request_handler.hpp"
 #include "http/session.hpp"
+#include "http/tls_credentials.hpp"
 
 namespace gateway::http {
 
@@ -30,8 +31,10 @@ using AccessLogFactory = std::function<std::unique_ptr<AccessLog>()>;
 
 class Server {
   public:
+    // With `tls`, which must outlive the server, every connection speaks TLS with the
+    // context current when it was accepted.
     Server(IoPool& pool, config::ServerSettings settings, RequestHandler handler,
-           const AccessLogFactory& make_access_log);
+           const AccessLogFactory& make_access_log, const TlsCredentials* tls = nullptr);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
@@ -66,12 +69,15 @@ class Server {
   private:
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> flush_loop(std::size_t worker);
+    template <class Stream>
+    void start_session(boost::asio::ip::tcp::socket socket, std::size_t worker);
     void register_session(const std::shared_ptr<Session>& session);
     void unregister_session(Session* session);
 
     IoPool& pool_;
     const config::ServerSettings settings_;
     const RequestHandler handler_;
+    const TlsCredentials* const tls_;  // null: plain HTTP
     boost::asio::ip::tcp::acceptor acceptor_;
     std::vector<std::unique_ptr<AccessLog>> access_logs_;  // [i] used only by worker i
     // Its worker(i) likewise. Shared with the sessions: a session abandoned at shutdown

@@ -10,6 +10,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
@@ -93,20 +94,44 @@ std::string remote_address_of(const asio::ip::tcp::socket& socket) {
     return ec ? std::string("-") : endpoint.address().to_string();
 }
 
+template <class Stream>
+Stream stream_over(asio::ip::tcp::socket socket, asio::ssl::context* tls_context) {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+        return Stream(std::move(socket), *tls_context);
+    } else {
+        (void)tls_context;
+        return socket;
+    }
+}
+
 }  // namespace
 
-Session::Session(const SessionContext& context, asio::ip::tcp::socket socket, AccessLog& access_log,
-                 std::shared_ptr<WorkerHttpMetrics> metrics)
+template <class Stream>
+BasicSession<Stream>::BasicSession(const SessionContext& context, asio::ip::tcp::socket socket,
+                                   std::shared_ptr<asio::ssl::context> tls_context,
+                                   AccessLog& access_log,
+                                   std::shared_ptr<WorkerHttpMetrics> metrics)
     : context_(context),
       access_log_(access_log),
       metrics_(std::move(metrics)),
       remote_addr_(remote_address_of(socket)),
-      socket_(std::move(socket)),
-      watchdog_(socket_.get_executor()),
+      tls_context_(std::move(tls_context)),
+      stream_(stream_over<Stream>(std::move(socket), tls_context_.get())),
+      watchdog_(stream_.get_executor()),
       buffer_(request_buffer_size(context.settings)) {}
 
-void Session::request_stop() {
-    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+template <class Stream>
+asio::ip::tcp::socket& BasicSession<Stream>::socket() {
+    if constexpr (tls) {
+        return stream_.next_layer();
+    } else {
+        return stream_;
+    }
+}
+
+template <class Stream>
+void BasicSession<Stream>::request_stop() {
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
         self->stop_requested_ = true;
         // Idle, or a request whose header has not all come: nobody has been promised an
         // answer, and a client that stalls mid-header must not hold up the exit.
@@ -114,18 +139,20 @@ void Session::request_stop() {
     });
 }
 
-void Session::close_socket() {
+template <class Stream>
+void BasicSession<Stream>::close_socket() {
     if (closed_) return;
     closed_ = true;
     beast::error_code ignored;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);  // fails whatever read or write is pending
+    socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket().close(ignored);  // fails whatever read or write is pending
     watchdog_.cancel();
 }
 
-void Session::arm_watchdog() {
+template <class Stream>
+void BasicSession<Stream>::arm_watchdog() {
     watchdog_.expires_after(watchdog_period);
-    watchdog_.async_wait([weak = weak_from_this()](const beast::error_code& ec) {
+    watchdog_.async_wait([weak = this->weak_from_this()](const beast::error_code& ec) {
         auto self = weak.lock();
         if (!self || ec || self->closed_) return;
         if (Clock::now() >= self->deadline_) {
@@ -136,14 +163,18 @@ void Session::arm_watchdog() {
     });
 }
 
-asio::awaitable<void> Session::run() {
-    auto self = shared_from_this();
+template <class Stream>
+asio::awaitable<void> BasicSession<Stream>::run() {
+    auto self = this->shared_from_this();
     set_deadline(context_.settings.idle_timeout);
     arm_watchdog();
     // Also bounds any unexpected exception to this connection.
     try {
-        while (!stop_requested_) {
-            if (co_await serve_one() == Outcome::close) break;
+        if (co_await handshake()) {
+            while (!stop_requested_) {
+                if (co_await serve_one() == Outcome::close) break;
+            }
+            co_await say_goodbye();
         }
     } catch (const std::exception& error) {
         spdlog::error("connection failed: {}", error.what());
@@ -152,12 +183,42 @@ asio::awaitable<void> Session::run() {
     context_.released(this);
 }
 
+template <class Stream>
+asio::awaitable<bool> BasicSession<Stream>::handshake() {
+    if constexpr (tls) {
+        // A handshake is part of the first request's arrival: a client that stalls in it
+        // is held no longer than one that stalls in a header.
+        set_deadline(context_.settings.read_timeout);
+        auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, use_tuple);
+        if (ec) {
+            metrics_->tls_handshake_failed();
+            // Scanners and plain-HTTP clients cause these all the time: not worth a warning.
+            spdlog::debug("TLS handshake with {} failed: {}", remote_addr_, ec.message());
+            co_return false;
+        }
+        set_deadline(context_.settings.idle_timeout);
+    }
+    co_return true;
+}
+
+template <class Stream>
+asio::awaitable<void> BasicSession<Stream>::say_goodbye() {
+    if constexpr (tls) {
+        if (closed_) co_return;
+        // Waits for the client's close_notify too; the watchdog ends the wait at the limit.
+        set_deadline(linger_limit);
+        co_await stream_.async_shutdown(use_tuple);
+    }
+    co_return;  // what makes this a coroutine when the branch above is discarded
+}
+
 // Reads with the parser driven here rather than by Beast's async_read: every byte of the
 // request is then counted, not only the header and the data, and an exception the parser
 // throws (Beast refuses a field over 64 KiB by throwing) is turned into a refusal by the
 // reader instead of escaping from a completion handler.
-asio::awaitable<beast::error_code> Session::read_request(RequestReader& reader, bool whole,
-                                                         bool& arrived) {
+template <class Stream>
+asio::awaitable<beast::error_code> BasicSession<Stream>::read_request(RequestReader& reader,
+                                                                      bool whole, bool& arrived) {
     for (;;) {
         if (const auto ec = reader.feed(buffer_, whole)) co_return ec;
         if (reader.done(whole)) co_return beast::error_code{};
@@ -165,7 +226,7 @@ asio::awaitable<beast::error_code> Session::read_request(RequestReader& reader, 
         const std::size_t room = buffer_.max_size() - buffer_.size();
         if (room == 0) co_return reader.overflow();
         auto [ec, n] =
-            co_await socket_.async_read_some(buffer_.prepare(std::min(room, kReadSize)), use_tuple);
+            co_await stream_.async_read_some(buffer_.prepare(std::min(room, kReadSize)), use_tuple);
         buffer_.commit(n);
         if (n != 0 && !arrived) {
             // The read timeout covers the whole request from its first byte, header
@@ -178,7 +239,8 @@ asio::awaitable<beast::error_code> Session::read_request(RequestReader& reader, 
     }
 }
 
-asio::awaitable<Session::Outcome> Session::serve_one() {
+template <class Stream>
+auto BasicSession<Stream>::serve_one() -> asio::awaitable<Outcome> {
     const auto& settings = context_.settings;
     RequestReader reader(settings);
 
@@ -196,7 +258,7 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
             expect != reader.message().end() && beast::iequals(expect->value(), "100-continue")) {
             // The client waits for this before sending a body we have agreed to take.
             bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
-            co_await bhttp::async_write(socket_, go_on, use_tuple);
+            co_await bhttp::async_write(stream_, go_on, use_tuple);
         }
         reader.read_body_eagerly();
         read_ec = co_await read_request(reader, true, arrived);
@@ -266,39 +328,62 @@ asio::awaitable<Session::Outcome> Session::serve_one() {
     co_return Outcome::keep_open;
 }
 
-void Session::log_answer(const AccessRecord& record, const api::Response& answer) {
+template <class Stream>
+void BasicSession<Stream>::log_answer(const AccessRecord& record, const api::Response& answer) {
     metrics_->record(record.method, record.route, record.status, record.took);
     access_log_.write(record);
     if (answer.status >= 500) access_log_.server_error(record, detail_of(answer));
     if (!answer.refused_because.empty()) access_log_.key_refused(record, answer.refused_because);
 }
 
-asio::awaitable<bool> Session::write_response(api::Response& response,
-                                              const std::string& request_id, unsigned version,
-                                              bool keep_alive, bool with_body) {
+template <class Stream>
+asio::awaitable<bool> BasicSession<Stream>::write_response(api::Response& response,
+                                                           const std::string& request_id,
+                                                           unsigned version, bool keep_alive,
+                                                           bool with_body) {
     response.headers.emplace_back("X-Request-ID", request_id);
     head_.clear();
     append_response_head(head_, response, version, keep_alive, dates_.now());
-    const std::array<asio::const_buffer, 2> buffers{
-        asio::buffer(head_), with_body ? asio::buffer(response.body) : asio::const_buffer()};
     set_deadline(context_.settings.read_timeout);
-    auto [ec, written] = co_await asio::async_write(socket_, buffers, use_tuple);
-    co_return !ec;
+    if constexpr (tls) {
+        // A TLS stream writes one buffer per record: head and body together make one
+        // record (and one send) instead of two for a small answer.
+        const std::size_t head_size = head_.size();
+        if (with_body) head_ += response.body;
+        auto [ec, written] = co_await asio::async_write(stream_, asio::buffer(head_), use_tuple);
+        head_.resize(head_size);  // what the access log counts as the head
+        co_return !ec;
+    } else {
+        const std::array<asio::const_buffer, 2> buffers{
+            asio::buffer(head_), with_body ? asio::buffer(response.body) : asio::const_buffer()};
+        auto [ec, written] = co_await asio::async_write(stream_, buffers, use_tuple);
+        co_return !ec;
+    }
 }
 
-asio::awaitable<void> Session::close_gracefully() {
-    beast::error_code ec;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+template <class Stream>
+asio::awaitable<void> BasicSession<Stream>::close_gracefully() {
     set_deadline(linger_limit);
+    if constexpr (!tls) {
+        beast::error_code ec;
+        socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    }
+    // Over TLS there is no half-close to signal the end (a close_notify now would make
+    // OpenSSL fail on the data still coming): the answer said "Connection: close", and the
+    // client closes once it has read it.
     std::size_t discarded = 0;
     while (discarded < linger_bytes) {
         buffer_.clear();
-        auto [read_ec, n] = co_await socket_.async_read_some(
+        auto [read_ec, n] = co_await stream_.async_read_some(
             buffer_.prepare(std::min(kReadSize, buffer_.max_size())), use_tuple);
         if (read_ec) break;
         discarded += n;
     }
     buffer_.clear();
+    close_socket();  // nothing more to say, over TLS either
 }
+
+template class BasicSession<PlainStream>;
+template class BasicSession<TlsStream>;
 
 }  // namespace gateway::http

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gateway::config {
@@ -334,6 +335,35 @@ TEST(Settings, ProtectingTheDocsWithoutAKeyFileIsAnError) {
     }
     EXPECT_THROW(parse_settings({{"API_KEYS_FILE", "/k"}, {"API_KEYS_PROTECT_DOCS", "maybe"}}),
                  ConfigError);
+}
+
+TEST(Settings, TlsIsOffUnlessACertificateAndKeyAreNamed) {
+    const Settings none = parse_settings({});
+    EXPECT_FALSE(none.tls.enabled());
+    const Settings tls = parse_settings({{"TLS_CERT_FILE", "/etc/gateway/tls/chain.pem"},
+                                         {"TLS_KEY_FILE", "/etc/gateway/tls/key.pem"},
+                                         {"TLS_CLIENT_CA_FILE", "/etc/gateway/tls/clients.pem"}});
+    EXPECT_TRUE(tls.tls.enabled());
+    EXPECT_EQ(tls.tls.cert_file, "/etc/gateway/tls/chain.pem");
+    EXPECT_EQ(tls.tls.key_file, "/etc/gateway/tls/key.pem");
+    EXPECT_EQ(tls.tls.client_ca_file, "/etc/gateway/tls/clients.pem");
+}
+
+TEST(Settings, HalfATlsSetupIsAnErrorNamingWhatIsMissing) {
+    const std::vector<std::pair<EnvMap, std::string>> cases = {
+        {{{"TLS_CERT_FILE", "/c"}}, "TLS_KEY_FILE"},
+        {{{"TLS_KEY_FILE", "/k"}}, "TLS_CERT_FILE"},
+        {{{"TLS_CLIENT_CA_FILE", "/ca"}}, "TLS_CLIENT_CA_FILE"},
+        {{{"TLS_KEY_FILE", "/k"}, {"TLS_CLIENT_CA_FILE", "/ca"}}, "TLS_CERT_FILE"},
+    };
+    for (const auto& [env, variable] : cases) {
+        try {
+            parse_settings(env);
+            ADD_FAILURE() << "accepted a partial TLS setup; expected an error naming " << variable;
+        } catch (const ConfigError& error) {
+            EXPECT_EQ(error.variable(), variable);
+        }
+    }
 }
 
 // Decides whether a start without API_KEYS_FILE warns that anyone can write.

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <array>
 #include <charconv>
 #include <stdexcept>
 #include <thread>
@@ -17,14 +18,21 @@ namespace gateway::test {
 
 namespace {
 
-constexpr std::string_view kListeningPrefix = "listening on http://127.0.0.1:";
+constexpr std::array<std::string_view, 2> kListeningPrefixes = {"listening on http://127.0.0.1:",
+                                                                "listening on https://127.0.0.1:"};
 
 }  // namespace
 
 std::optional<std::uint16_t> find_listening_port(std::string_view output) {
-    const auto at = output.find(kListeningPrefix);
+    std::size_t at = std::string_view::npos;
+    std::size_t prefix_size = 0;
+    for (const auto prefix : kListeningPrefixes) {
+        at = output.find(prefix);
+        prefix_size = prefix.size();
+        if (at != std::string_view::npos) break;
+    }
     if (at == std::string_view::npos) return std::nullopt;
-    const char* first = output.data() + at + kListeningPrefix.size();
+    const char* first = output.data() + at + prefix_size;
     const char* last = output.data() + output.size();
     unsigned value = 0;
     const auto [end, error] = std::from_chars(first, last, value);

@@ -57,7 +57,7 @@ class ServerProcess {
     std::uint16_t port_ = 0;
 };
 
-// Reads the port from a line containing "listening on http://127.0.0.1:<port>".
+// Reads the port from a line containing "listening on http://127.0.0.1:<port>" (or https).
 std::optional<std::uint16_t> find_listening_port(std::string_view output);
 
 }  // namespace gateway::test
