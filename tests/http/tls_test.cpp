@@ -191,11 +191,11 @@ TEST_F(TlsListener, CurlTrustingTheCaReadsAndWritesOverHttps) {
     ASSERT_TRUE(health.ok) << health.output;
     EXPECT_TRUE(health.output.ends_with("\n200")) << health.output;
 
+    const std::string body =
+        R"({"name":"tls-orders","base_path":"/tls-orders","upstream_url":"http://127.0.0.1:9000"})";
     const auto created =
         curl(https(port(), "/apis"), {"--cacert", pki_->cert("ca"), "-X", "POST", "-H",
-                                      "Content-Type: application/json", "--data",
-                                      R"({"name":"tls-orders","base_path":"/tls-orders",)"
-                                      R"("upstream_url":"http://127.0.0.1:9000"})"});
+                                      "Content-Type: application/json", "--data", body});
     ASSERT_TRUE(created.ok) << created.output;
     EXPECT_TRUE(created.output.ends_with("\n201")) << created.output;
 
