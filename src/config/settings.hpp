@@ -123,6 +123,15 @@ struct AuthSettings {
     bool protect_docs = false;
 };
 
+// The audit trail of changes (GET /audit).
+struct AuditSettings {
+    // Records older than this are purged: in PostgreSQL by a periodic job, in memory on
+    // every write.
+    std::chrono::days retention{90};  // AUDIT_RETENTION_DAYS (1 to 36500)
+    // Memory mode keeps at most this many records, the oldest dropped first.
+    std::size_t memory_max_records = 100'000;  // AUDIT_MEMORY_MAX_RECORDS
+};
+
 struct Settings {
     ServerSettings server;
     LogSettings log;
@@ -130,6 +139,7 @@ struct Settings {
     MirrorSettings mirror;
     LocalSettings local;
     AuthSettings auth;
+    AuditSettings audit;
 };
 
 // Reads every setting the service knows. Unset variables take their defaults; a set
