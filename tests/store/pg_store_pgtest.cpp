@@ -21,6 +21,7 @@
 #include "domain/cursor.hpp"
 #include "repository_contract.hpp"
 #include "store/mirrored_store.hpp"
+#include "store/pg_audit.hpp"
 #include "support/api_specs.hpp"
 #include "support/empty_journal.hpp"
 
@@ -496,6 +497,94 @@ TEST_F(PgStoreTest, DescriptionWithNulIsInvalidRatherThanTruncated) {
     ASSERT_EQ(created.error().field_errors.size(), 1u);
     EXPECT_EQ(created.error().field_errors[0].loc,
               (std::vector<std::string>{"body", "description"}));
+}
+
+TEST_F(PgStoreTest, EveryChangeWritesItsAuditRowWithTheChange) {
+    auto created = must_create(spec_named("trail"));
+    auto patched = call(store_->patch("trail", patch_of(R"({"timeout_ms":7})"),
+                                      Precondition::none(), test::test_origin()));
+    ASSERT_TRUE(patched);
+    ASSERT_TRUE(call(store_->remove("trail", Precondition::none(), test::test_origin())));
+    auto page = call(store_->audit(store::AuditQuery{}));
+    ASSERT_TRUE(page) << page.error().detail;
+    ASSERT_EQ(page->items.size(), 3u);
+    EXPECT_EQ(page->items[0].action, domain::AuditAction::remove);
+    EXPECT_EQ(page->items[0].revision_before, 2);
+    EXPECT_EQ(page->items[1].action, domain::AuditAction::patch);
+    EXPECT_EQ(page->items[1].changed_fields, (std::vector<std::string>{"timeout_ms"}));
+    EXPECT_EQ(page->items[2].action, domain::AuditAction::create);
+    EXPECT_EQ(page->items[2].at, created->created_at);
+    for (const auto& record : page->items) {
+        EXPECT_EQ(record.origin, test::test_origin());
+        EXPECT_EQ(record.api_id, created->id);
+        EXPECT_EQ(record.api_name, "trail");
+    }
+}
+
+// A keyed write runs in a transaction; when it fails after its change (here the answer
+// cannot be recorded), the change and its audit row roll back together.
+TEST_F(PgStoreTest, AWriteThatRollsBackLeavesNoAuditRow) {
+    auto session = side_session();
+    ASSERT_TRUE(query(*session,
+                      "CREATE FUNCTION refuse_answer() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                      "BEGIN RAISE EXCEPTION 'refused by the test'; END $$; "
+                      "CREATE TRIGGER refuse_answer BEFORE UPDATE ON idempotency_keys "
+                      "FOR EACH ROW EXECUTE FUNCTION refuse_answer()"));
+    store::WriteRequest write;
+    write.kind = store::WriteRequest::Kind::create;
+    write.spec = spec_named("rolledback");
+    write.origin = test::test_origin();
+    auto written = call(store_->write_once(store::IdempotencyKey{"audit-rollback", "f"}, write));
+    ASSERT_FALSE(written);
+    auto apis = query(*session, "SELECT count(*) FROM apis WHERE name = 'rolledback'");
+    ASSERT_TRUE(apis);
+    EXPECT_EQ(apis->integer(0, 0), 0);
+    auto rows = query(*session, "SELECT count(*) FROM audit_log");
+    ASSERT_TRUE(rows);
+    EXPECT_EQ(rows->integer(0, 0), 0);
+
+    // A refused plain write (a duplicate name) leaves none either.
+    must_create(spec_named("taken"));
+    auto duplicate = call(store_->create(spec_named("taken"), test::test_origin()));
+    ASSERT_FALSE(duplicate);
+    rows = query(*session, "SELECT count(*) FROM audit_log WHERE api_name = 'taken'");
+    ASSERT_TRUE(rows);
+    EXPECT_EQ(rows->integer(0, 0), 1);
+}
+
+TEST_F(PgStoreTest, ARetriedKeyedWriteRecordsOnce) {
+    store::WriteRequest write;
+    write.kind = store::WriteRequest::Kind::create;
+    write.spec = spec_named("keyedonce");
+    write.origin = test::test_origin();
+    const store::IdempotencyKey key{"audit-once", "fingerprint"};
+    ASSERT_TRUE(call(store_->write_once(key, write)));
+    auto again = call(store_->write_once(key, write));
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(again->replayed);
+    auto session = side_session();
+    auto rows = query(*session, "SELECT count(*) FROM audit_log WHERE api_name = 'keyedonce'");
+    ASSERT_TRUE(rows);
+    EXPECT_EQ(rows->integer(0, 0), 1);
+}
+
+TEST_F(PgStoreTest, ThePurgeDeletesRecordsPastTheRetentionOnly) {
+    must_create(spec_named("recent"));
+    auto session = side_session();
+    ASSERT_TRUE(query(*session,
+                      "INSERT INTO audit_log (at, actor, client_address, request_id, action, "
+                      "api_id, api_name, changed_fields) SELECT now() - interval '100 days', "
+                      "'old', '-', '', 'create', gen_random_uuid(), 'ancient', '{}' "
+                      "FROM generate_series(1, 3)"));
+    auto purged = call(store::purge_audit(*session, std::chrono::days(90), 2, 10s));
+    ASSERT_TRUE(purged) << purged.error().message;
+    EXPECT_EQ(*purged, 2) << "at most a batch";
+    purged = call(store::purge_audit(*session, std::chrono::days(90), 2, 10s));
+    ASSERT_TRUE(purged);
+    EXPECT_EQ(*purged, 1);
+    auto rows = query(*session, "SELECT string_agg(api_name, ',') FROM audit_log");
+    ASSERT_TRUE(rows);
+    EXPECT_EQ(rows->text(0, 0), "recent");
 }
 
 }  // namespace
