@@ -9,6 +9,7 @@
 #include "api/json_body.hpp"
 #include "api/list_params.hpp"
 #include "domain/api_json.hpp"
+#include "domain/audit.hpp"
 #include "domain/cursor.hpp"
 #include "domain/precondition.hpp"
 #include "domain/timestamps.hpp"
@@ -19,6 +20,31 @@ namespace gateway::api {
 namespace {
 
 using domain::ApiPtr;
+
+// Who made a write, for its audit record.
+domain::ChangeOrigin origin_of(const Request& request) {
+    return domain::ChangeOrigin{std::string(request.actor), std::string(request.client_address),
+                                std::string(request.request_id)};
+}
+
+Response audit_page_response(const store::AuditPage& page) {
+    Response response;
+    std::string& out = response.body;
+    out.reserve(64 + page.items.size() * 400);
+    out += "{\"data\":[";
+    for (std::size_t i = 0; i < page.items.size(); ++i) {
+        if (i != 0) out += ',';
+        domain::append_audit_json(out, page.items[i]);
+    }
+    out += "],\"next_cursor\":";
+    if (page.next) {
+        domain::append_json_string(out, domain::encode_audit_cursor(*page.next));
+    } else {
+        out += "null";
+    }
+    out += '}';
+    return response;
+}
 
 domain::Precondition precondition_of(const Request& request) {
     return request.if_match ? domain::Precondition::from_if_match(*request.if_match)
@@ -102,10 +128,11 @@ boost::asio::awaitable<Response> ApiHandlers::create(const Request& request) {
         store::WriteRequest write;
         write.kind = store::WriteRequest::Kind::create;
         write.spec = std::move(spec).value();
+        write.origin = origin_of(request);
         co_return co_await keyed(request, std::move(**key), std::move(write));
     }
 
-    auto created = co_await repository_.create(std::move(spec).value());
+    auto created = co_await repository_.create(std::move(spec).value(), origin_of(request));
     if (!created) co_return store_error_response(created.error());
     Response response = api_response(201, **created);
     response.headers.emplace_back("Location", "/apis/" + (*created)->id);
@@ -121,6 +148,14 @@ boost::asio::awaitable<Response> ApiHandlers::list(boost::urls::params_view para
     Response response = page_response(*page);
     mark_if_stale(response);
     co_return response;
+}
+
+boost::asio::awaitable<Response> ApiHandlers::audit(boost::urls::params_view params) {
+    auto query = parse_audit_params(params);
+    if (!query) co_return validation_error_response(query.error());
+    auto page = co_await repository_.audit(std::move(query).value());
+    if (!page) co_return store_error_response(page.error());
+    co_return audit_page_response(*page);
 }
 
 boost::asio::awaitable<Response> ApiHandlers::get(std::string ref) {
@@ -160,11 +195,12 @@ boost::asio::awaitable<Response> ApiHandlers::replace(const Request& request, st
         write.ref = std::move(ref);
         write.spec = std::move(spec).value();
         write.precondition = precondition_of(request);
+        write.origin = origin_of(request);
         co_return co_await keyed(request, std::move(**key), std::move(write));
     }
 
     auto replaced = co_await repository_.replace(std::move(ref), std::move(spec).value(),
-                                                 precondition_of(request));
+                                                 precondition_of(request), origin_of(request));
     if (!replaced) co_return store_error_response(replaced.error());
     Response response = api_response(200, **replaced);
     mark_if_pending(response);
@@ -182,11 +218,12 @@ boost::asio::awaitable<Response> ApiHandlers::patch(const Request& request, std:
         write.ref = std::move(ref);
         write.merge_patch = std::move(body).value();
         write.precondition = precondition_of(request);
+        write.origin = origin_of(request);
         co_return co_await keyed(request, std::move(**key), std::move(write));
     }
 
     auto patched = co_await repository_.patch(std::move(ref), std::move(body).value(),
-                                              precondition_of(request));
+                                              precondition_of(request), origin_of(request));
     if (!patched) co_return store_error_response(patched.error());
     Response response = api_response(200, **patched);
     mark_if_pending(response);
@@ -201,9 +238,11 @@ boost::asio::awaitable<Response> ApiHandlers::remove(const Request& request, std
         write.kind = store::WriteRequest::Kind::remove;
         write.ref = std::move(ref);
         write.precondition = precondition_of(request);
+        write.origin = origin_of(request);
         co_return co_await keyed(request, std::move(**key), std::move(write));
     }
-    auto removed = co_await repository_.remove(std::move(ref), precondition_of(request));
+    auto removed =
+        co_await repository_.remove(std::move(ref), precondition_of(request), origin_of(request));
     if (!removed) co_return store_error_response(removed.error());
     Response response;
     response.status = 204;

@@ -1,4 +1,4 @@
-// The /apis endpoints: translate between the contract's HTTP shapes and the repository.
+// The /apis and /audit endpoints: translate between the contract's HTTP shapes and the repository.
 #pragma once
 
 #include <functional>
@@ -48,6 +48,8 @@ class ApiHandlers {
     boost::asio::awaitable<Response> replace(const Request& request, std::string ref);
     boost::asio::awaitable<Response> patch(const Request& request, std::string ref);
     boost::asio::awaitable<Response> remove(const Request& request, std::string ref);
+    // GET /audit: the audit trail, newest first.
+    boost::asio::awaitable<Response> audit(boost::urls::params_view params);
 
   private:
     // The key an Idempotency-Key header names (none without the header); a 400 when it

@@ -69,13 +69,14 @@ Authentication authenticate(const Request& request, Access access, const auth::K
             break;
     }
     const auth::KeyEntry& key = *lookup.entry;
-    if (access == Access::write && key.scope != auth::Scope::admin) {
+    if ((access == Access::write || access == Access::admin) && key.scope != auth::Scope::admin) {
         Response response =
             error_response(403, "This API key has the read scope; this request needs an admin key");
         response.headers.emplace_back(
             "WWW-Authenticate",
             R"(Bearer realm="gateway-api", error="insufficient_scope", scope="admin")");
-        response.refused_because = "API key '" + key.name + "' (scope read) tried to write";
+        response.refused_because = "API key '" + key.name + "' (scope read) tried to " +
+                                   (access == Access::write ? "write" : "read the audit trail");
         return {key.name, std::move(response)};
     }
     return {key.name, std::nullopt};

@@ -10,14 +10,16 @@
 
 namespace gateway::api {
 
-// What a route and method need: nothing, a key with the read scope, or an admin key.
-enum class Access { open, read, write };
+// What a route and method need: nothing, a key with the read scope, or an admin key (to
+// write, or to read what only an administrator may: the audit trail).
+enum class Access { open, read, write, admin };
 
 struct Authentication {
     // The accepted key's name (it views the key set, which the caller keeps alive), or
     // "anonymous" when no key was needed.
     std::string_view actor = "anonymous";
-    // 401 (no key, or a wrong one) with WWW-Authenticate, or 403 (a read key writing),
+    // 401 (no key, or a wrong one) with WWW-Authenticate, or 403 (a read key writing, or
+    // reading the audit trail),
     // with Response::refused_because set; nullopt when the request may go on.
     std::optional<Response> refusal;
 };

@@ -8,7 +8,7 @@
 
 namespace gateway::api {
 
-inline constexpr std::array<std::string_view, 10> route_templates = {"/apis",
+inline constexpr std::array<std::string_view, 11> route_templates = {"/apis",
                                                                      "/apis/{api_id}",
                                                                      "/health",
                                                                      "/health/live",
@@ -16,6 +16,7 @@ inline constexpr std::array<std::string_view, 10> route_templates = {"/apis",
                                                                      "/openapi.json",
                                                                      "/journal/conflicts",
                                                                      "/metrics",
+                                                                     "/audit",
                                                                      "*",
                                                                      "-"};
 

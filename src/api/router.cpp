@@ -18,7 +18,17 @@ namespace {
 // What a path names, and the methods it answers (its Allow header): HEAD wherever GET,
 // OPTIONS everywhere.
 // In the order of route_templates, which names them.
-enum class Resource { collection, api, health, live, ready, openapi, journal_conflicts, metrics };
+enum class Resource {
+    collection,
+    api,
+    health,
+    live,
+    ready,
+    openapi,
+    journal_conflicts,
+    metrics,
+    audit
+};
 
 std::string_view template_of(Resource resource) {
     return route_templates[static_cast<std::size_t>(resource)];
@@ -36,6 +46,7 @@ std::string_view allowed_methods(Resource resource) {
         case Resource::openapi:
         case Resource::journal_conflicts:
         case Resource::metrics:
+        case Resource::audit:
             break;
     }
     return "GET, HEAD, OPTIONS";
@@ -43,9 +54,10 @@ std::string_view allowed_methods(Resource resource) {
 
 // Who may use a resource; the one place that says which routes need a key.
 enum class Guard {
-    open,  // the probes: an orchestrator has no key
-    key,   // the APIs and the journal's conflicts (they show API data)
-    docs,  // open unless API_KEYS_PROTECT_DOCS: the OpenAPI document and the metrics
+    open,   // the probes: an orchestrator has no key
+    key,    // the APIs and the journal's conflicts (they show API data)
+    docs,   // open unless API_KEYS_PROTECT_DOCS: the OpenAPI document and the metrics
+    admin,  // an admin key even to read: the audit trail (who changed what, from where)
 };
 
 Guard guard_of(Resource resource) {
@@ -57,6 +69,8 @@ Guard guard_of(Resource resource) {
         case Resource::openapi:
         case Resource::metrics:
             return Guard::docs;
+        case Resource::audit:
+            return Guard::admin;
         case Resource::health:
         case Resource::live:
         case Resource::ready:
@@ -72,6 +86,7 @@ Access access_needed(Resource resource, std::string_view method, bool protect_do
     if (method == "OPTIONS") return Access::open;
     const Guard guard = guard_of(resource);
     if (guard == Guard::open || (guard == Guard::docs && !protect_docs)) return Access::open;
+    if (guard == Guard::admin) return Access::admin;
     return method == "GET" ? Access::read : Access::write;
 }
 
@@ -97,6 +112,7 @@ std::optional<Resource> resource_of(const boost::urls::segments_view& segments) 
     }
     if (depth == 1 && first == "openapi.json") return Resource::openapi;
     if (depth == 1 && first == "metrics") return Resource::metrics;
+    if (depth == 1 && first == "audit") return Resource::audit;
     if (depth == 2 && first == "journal" && second == "conflicts") {
         return Resource::journal_conflicts;
     }
@@ -210,6 +226,9 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& sent, const aut
                 response.body = *conflicts;
                 co_return response;
             }
+            break;
+        case Resource::audit:
+            if (method == "GET") co_return co_await apis_.audit(target->params());
             break;
         case Resource::metrics:
             if (method == "GET") {

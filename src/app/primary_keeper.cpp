@@ -19,6 +19,7 @@ store::FeedListener::Options listener_options(const config::Settings& settings) 
     store::FeedListener::Options options;
     options.poll_interval = settings.mirror.poll_interval;
     options.retention = settings.mirror.retention;
+    options.audit_retention = settings.audit.retention;
     options.connect_timeout = settings.database.connect_timeout;
     options.statement_timeout = settings.database.statement_timeout;
     return options;

@@ -310,6 +310,11 @@ int serve(const config::Settings& settings, std::vector<config::DatabaseSource> 
             if (state != nullptr) state->stop();
         }
     } local_state_stop{local_state.get()};
+    if (!database_configured) {
+        // Memory mode keeps the audit trail too (in memory only, even with DATA_DIR); with
+        // a database, PostgreSQL keeps it.
+        memory.keep_audit_trail({settings.audit.retention, settings.audit.memory_max_records});
+    }
     if (local_state && !database_configured) {
         spdlog::info("storage: in memory, kept in {} ({} API(s) loaded)",
                      local_state->directory().string(), memory.size());

@@ -222,11 +222,22 @@ TlsSettings read_tls(const EnvMap& env) {
     return tls;
 }
 
+AuditSettings read_audit_settings(const EnvMap& env) {
+    AuditSettings audit;
+    if (const auto days = read_integer(env, "AUDIT_RETENTION_DAYS", 1, 36500)) {
+        audit.retention = std::chrono::days{*days};
+    }
+    if (const auto count = read_integer(env, "AUDIT_MEMORY_MAX_RECORDS", 1, 10'000'000)) {
+        audit.memory_max_records = static_cast<std::size_t>(*count);
+    }
+    return audit;
+}
+
 }  // namespace
 
 Settings parse_settings(const EnvMap& env) {
     return Settings{read_server(env), read_log(env),  read_database(env), read_mirror(env),
-                    read_local(env),  read_auth(env), read_tls(env)};
+                    read_local(env),  read_auth(env), read_tls(env),      read_audit_settings(env)};
 }
 
 EnvMap current_environment() {

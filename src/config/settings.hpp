@@ -134,6 +134,15 @@ struct TlsSettings {
     bool enabled() const { return !cert_file.empty(); }
 };
 
+// The audit trail of changes (GET /audit).
+struct AuditSettings {
+    // Records older than this are purged: in PostgreSQL by a periodic job, in memory on
+    // every write.
+    std::chrono::days retention{90};  // AUDIT_RETENTION_DAYS (1 to 36500)
+    // Memory mode keeps at most this many records, the oldest dropped first.
+    std::size_t memory_max_records = 100'000;  // AUDIT_MEMORY_MAX_RECORDS
+};
+
 struct Settings {
     ServerSettings server;
     LogSettings log;
@@ -142,6 +151,7 @@ struct Settings {
     LocalSettings local;
     AuthSettings auth;
     TlsSettings tls;
+    AuditSettings audit;
 };
 
 // Reads every setting the service knows. Unset variables take their defaults; a set

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "domain/api.hpp"
+#include "domain/audit.hpp"
 
 namespace gateway::domain {
 
@@ -33,7 +34,39 @@ struct JournalEntry {
     // Why it could not be applied; empty while it waits to be.
     std::string conflict;
     std::optional<JournalKey> idempotency;
+    // The change's audit record (without its id), written with the change when it is
+    // replayed. None for an entry journaled by a version that kept none: the replay then
+    // writes what the entry itself says (audit_record_of_entry).
+    std::optional<AuditRecord> audit;
 };
+
+// The audit record the replay of `entry` writes: the one it kept, or, for an entry from
+// before records were kept, one made of the entry alone (actor "unknown", an update
+// taken for a replace, its changed fields unknown and so empty).
+inline AuditRecord audit_record_of_entry(const JournalEntry& entry) {
+    if (entry.audit) return *entry.audit;
+    AuditRecord record;
+    record.at = entry.accepted_at;
+    record.origin = ChangeOrigin{"unknown", "-", ""};
+    record.api_id = entry.api_id;
+    if (entry.result) record.api_name = entry.result->spec.name;
+    record.revision_before = entry.base_revision;
+    if (entry.result) record.revision_after = entry.result->revision;
+    switch (entry.op) {
+        case JournalOp::create:
+            record.action = AuditAction::create;
+            record.changed_fields = changed_fields(nullptr, nullptr);
+            break;
+        case JournalOp::update:
+            record.action = AuditAction::replace;
+            break;
+        case JournalOp::remove:
+            record.action = AuditAction::remove;
+            record.changed_fields = changed_fields(nullptr, nullptr);
+            break;
+    }
+    return record;
+}
 
 // What the write was answered: 201 for a create, 200 for an update, 204 for a delete.
 inline unsigned journal_answer_status(JournalOp op) {

@@ -27,8 +27,9 @@ asio::awaitable<StoreResult<T>> DurableRepository::once_written(StoreResult<T> r
     co_return result;
 }
 
-asio::awaitable<StoreResult<domain::ApiPtr>> DurableRepository::create(domain::ApiSpec spec) {
-    co_return co_await once_written(store_.create_now(std::move(spec)));
+asio::awaitable<StoreResult<domain::ApiPtr>> DurableRepository::create(
+    domain::ApiSpec spec, domain::ChangeOrigin origin) {
+    co_return co_await once_written(store_.create_now(std::move(spec), origin));
 }
 
 asio::awaitable<StoreResult<domain::ApiPtr>> DurableRepository::find(std::string ref) {
@@ -40,18 +41,25 @@ asio::awaitable<StoreResult<store::ApiPage>> DurableRepository::list(store::List
 }
 
 asio::awaitable<StoreResult<domain::ApiPtr>> DurableRepository::replace(
-    std::string ref, domain::ApiSpec spec, domain::Precondition precondition) {
-    co_return co_await once_written(store_.replace_now(ref, std::move(spec), precondition));
+    std::string ref, domain::ApiSpec spec, domain::Precondition precondition,
+    domain::ChangeOrigin origin) {
+    co_return co_await once_written(store_.replace_now(ref, std::move(spec), precondition, origin));
 }
 
 asio::awaitable<StoreResult<domain::ApiPtr>> DurableRepository::patch(
-    std::string ref, boost::json::object merge_patch, domain::Precondition precondition) {
-    co_return co_await once_written(store_.patch_now(ref, merge_patch, precondition));
+    std::string ref, boost::json::object merge_patch, domain::Precondition precondition,
+    domain::ChangeOrigin origin) {
+    co_return co_await once_written(store_.patch_now(ref, merge_patch, precondition, origin));
 }
 
 asio::awaitable<StoreResult<store::Done>> DurableRepository::remove(
-    std::string ref, domain::Precondition precondition) {
-    co_return co_await once_written(store_.remove_now(ref, precondition));
+    std::string ref, domain::Precondition precondition, domain::ChangeOrigin origin) {
+    co_return co_await once_written(store_.remove_now(ref, precondition, origin));
+}
+
+// The trail is the store's, in memory: it does not survive a restart as the APIs do.
+asio::awaitable<StoreResult<store::AuditPage>> DurableRepository::audit(store::AuditQuery query) {
+    co_return store_.audit_now(query);
 }
 
 asio::awaitable<StoreResult<store::KeyedOutcome>> DurableRepository::write_once(

@@ -18,21 +18,24 @@ class DurableRepository final : public store::Repository {
         : store_(store), state_(state) {}
 
     boost::asio::awaitable<store::StoreResult<domain::ApiPtr>> create(
-        domain::ApiSpec spec) override;
+        domain::ApiSpec spec, domain::ChangeOrigin origin) override;
     boost::asio::awaitable<store::StoreResult<domain::ApiPtr>> find(std::string ref) override;
     boost::asio::awaitable<store::StoreResult<store::ApiPage>> list(
         store::ListQuery query) override;
     boost::asio::awaitable<store::StoreResult<domain::ApiPtr>> replace(
-        std::string ref, domain::ApiSpec spec, domain::Precondition precondition) override;
+        std::string ref, domain::ApiSpec spec, domain::Precondition precondition,
+        domain::ChangeOrigin origin) override;
     boost::asio::awaitable<store::StoreResult<domain::ApiPtr>> patch(
-        std::string ref, boost::json::object merge_patch,
-        domain::Precondition precondition) override;
+        std::string ref, boost::json::object merge_patch, domain::Precondition precondition,
+        domain::ChangeOrigin origin) override;
     boost::asio::awaitable<store::StoreResult<store::Done>> remove(
-        std::string ref, domain::Precondition precondition) override;
+        std::string ref, domain::Precondition precondition, domain::ChangeOrigin origin) override;
 
     // Keys live in this process only: they do not survive a restart as the APIs do.
     boost::asio::awaitable<store::StoreResult<store::KeyedOutcome>> write_once(
         store::IdempotencyKey key, store::WriteRequest request) override;
+    boost::asio::awaitable<store::StoreResult<store::AuditPage>> audit(
+        store::AuditQuery query) override;
 
   private:
     // After a successful write: waits until it is on disk; the error when writing failed.

@@ -24,8 +24,9 @@ namespace {
 
 constexpr const char* kFileName = "state.sqlite3";
 // The layout this build writes; a file from a newer build is refused, not guessed at.
-// 2 added the journal's idempotency_key and fingerprint.
-constexpr std::int64_t kSchemaVersion = 2;
+// 2 added the journal's idempotency_key and fingerprint; 3 its audit record (the action, who
+// made the change, from where, the request's id, the API's name and the fields changed).
+constexpr std::int64_t kSchemaVersion = 3;
 // With nothing to write, the writer still records a newer mark (synced_at moves on while
 // the mirror follows the feed) this often.
 constexpr auto kMarkInterval = 5s;
@@ -54,7 +55,13 @@ CREATE TABLE IF NOT EXISTS journal (
     accepted_at   INTEGER NOT NULL,
     conflict      TEXT,
     idempotency_key TEXT,
-    fingerprint   TEXT
+    fingerprint   TEXT,
+    audit_action  TEXT,
+    actor         TEXT,
+    client_address TEXT,
+    request_id    TEXT,
+    api_name      TEXT,
+    changed_fields TEXT
 );
 CREATE TABLE IF NOT EXISTS snapshot_apis (
     id         TEXT PRIMARY KEY,
@@ -105,6 +112,48 @@ std::optional<domain::Api> api_from_row(const SqliteStatement& row) {
     return api;
 }
 
+// Field names hold no comma.
+std::string join_fields(const std::vector<std::string>& fields) {
+    std::string joined;
+    for (const auto& field : fields) {
+        if (!joined.empty()) joined += ',';
+        joined += field;
+    }
+    return joined;
+}
+
+std::vector<std::string> split_journal_fields(std::string_view joined) {
+    std::vector<std::string> fields;
+    while (!joined.empty()) {
+        const auto comma = joined.find(',');
+        fields.emplace_back(joined.substr(0, comma));
+        if (comma == std::string_view::npos) break;
+        joined.remove_prefix(comma + 1);
+    }
+    return fields;
+}
+
+// Columns 13..18 of the journal's rows: the audit record kept with the entry, or none
+// (an entry journaled before records were kept).
+std::optional<domain::AuditRecord> audit_from_row(const SqliteStatement& row,
+                                                  const domain::JournalEntry& entry) {
+    if (row.is_null(13)) return std::nullopt;
+    const auto action = domain::audit_action_from(row.text(13));
+    if (!action) return std::nullopt;
+    domain::AuditRecord record;
+    record.at = entry.accepted_at;
+    record.action = *action;
+    record.origin.actor = row.is_null(14) ? std::string("unknown") : row.text(14);
+    record.origin.client_address = row.is_null(15) ? std::string("-") : row.text(15);
+    record.origin.request_id = row.is_null(16) ? std::string() : row.text(16);
+    record.api_id = entry.api_id;
+    record.api_name = row.is_null(17) ? std::string() : row.text(17);
+    if (!row.is_null(18)) record.changed_fields = split_journal_fields(row.text(18));
+    record.revision_before = entry.base_revision;
+    if (*action != domain::AuditAction::remove) record.revision_after = row.optional_integer(5);
+    return record;
+}
+
 std::unique_ptr<SqliteDb> open_database(const std::filesystem::path& file) {
     try {
         auto db = std::make_unique<SqliteDb>(file);
@@ -128,6 +177,16 @@ std::unique_ptr<SqliteDb> open_database(const std::filesystem::path& file) {
             db->exec(
                 "ALTER TABLE journal ADD COLUMN idempotency_key TEXT;"
                 "ALTER TABLE journal ADD COLUMN fingerprint TEXT");
+        }
+        if (version == 1 || version == 2) {
+            // Entries from before keep NULL here: their replay records what the entry says.
+            db->exec(
+                "ALTER TABLE journal ADD COLUMN audit_action TEXT;"
+                "ALTER TABLE journal ADD COLUMN actor TEXT;"
+                "ALTER TABLE journal ADD COLUMN client_address TEXT;"
+                "ALTER TABLE journal ADD COLUMN request_id TEXT;"
+                "ALTER TABLE journal ADD COLUMN api_name TEXT;"
+                "ALTER TABLE journal ADD COLUMN changed_fields TEXT");
         }
         db->exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
         return db;
@@ -244,8 +303,8 @@ std::vector<domain::JournalEntry> LocalState::read_journal() {
     try {
         auto rows = db_->prepare(
             "SELECT seq, entry_id, op, api_id, base_revision, revision, created_at, updated_at, "
-            "spec, accepted_at, conflict, idempotency_key, fingerprint FROM journal ORDER BY "
-            "seq");
+            "spec, accepted_at, conflict, idempotency_key, fingerprint, audit_action, actor, "
+            "client_address, request_id, api_name, changed_fields FROM journal ORDER BY seq");
         while (rows.step()) {
             domain::JournalEntry entry;
             entry.seq = rows.integer(0);
@@ -269,6 +328,7 @@ std::vector<domain::JournalEntry> LocalState::read_journal() {
                     entry.result = std::move(api);
                 }
             }
+            entry.audit = audit_from_row(rows, entry);
             const bool complete = op && (*op == domain::JournalOp::remove || entry.result);
             if (!complete) {
                 // Never dropped silently: it stays in the file, reported as a conflict.
@@ -430,7 +490,9 @@ void LocalState::write_batch(const std::vector<Change>& changes, bool reset,
                     append.emplace(db_->prepare(
                         "INSERT INTO journal (seq, entry_id, op, api_id, base_revision, "
                         "revision, created_at, updated_at, spec, accepted_at, idempotency_key, "
-                        "fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+                        "fingerprint, audit_action, actor, client_address, request_id, api_name, "
+                        "changed_fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                        "?12, ?13, ?14, ?15, ?16, ?17, ?18)"));
                 }
                 const auto& entry = *change.entry;
                 append->bind(1, entry.seq)
@@ -442,6 +504,15 @@ void LocalState::write_batch(const std::vector<Change>& changes, bool reset,
                 if (entry.idempotency) {
                     append->bind(11, entry.idempotency->key)
                         .bind(12, entry.idempotency->fingerprint);
+                }
+                if (entry.audit) {
+                    const domain::AuditRecord& audit = *entry.audit;
+                    append->bind(13, domain::audit_action_name(audit.action))
+                        .bind(14, audit.origin.actor)
+                        .bind(15, audit.origin.client_address)
+                        .bind(16, audit.origin.request_id)
+                        .bind(17, audit.api_name)
+                        .bind(18, join_fields(audit.changed_fields));
                 }
                 if (entry.result) {
                     append->bind(6, entry.result->revision)

@@ -15,6 +15,7 @@
 
 #include "domain/timestamps.hpp"
 #include "store/freed_memory.hpp"
+#include "store/pg_audit.hpp"
 #include "store/pg_store_errors.hpp"
 
 namespace gateway::store {
@@ -134,6 +135,7 @@ asio::awaitable<void> FeedListener::follow(std::shared_ptr<db::ConnectionPool> p
                 } else if (*pruned > 0) {
                     spdlog::debug("mirror: pruned {} change feed row(s)", *pruned);
                 }
+                if ((failure = co_await purge_old_audit_records(session))) break;
             }
         }
         if (failure) {
@@ -144,6 +146,26 @@ asio::awaitable<void> FeedListener::follow(std::shared_ptr<db::ConnectionPool> p
         }
     }
     status_.mark_lost();
+}
+
+asio::awaitable<std::optional<db::DbError>> FeedListener::purge_old_audit_records(
+    db::PgConnection& session) {
+    // In batches, so that no statement holds its locks long; a few per interval at most,
+    // the rest left for the next one.
+    constexpr std::int64_t kBatch = 10'000;
+    constexpr int kMaxBatches = 10;
+    for (int round = 0; round < kMaxBatches; ++round) {
+        auto purged = co_await purge_audit(session, options_.audit_retention, kBatch,
+                                           options_.statement_timeout);
+        if (!purged) {
+            spdlog::warn("audit: purging old records failed: {}", purged.error().message);
+            if (session.broken()) co_return purged.error();
+            co_return std::nullopt;
+        }
+        if (*purged > 0) spdlog::debug("audit: purged {} record(s) past the retention", *purged);
+        if (*purged < kBatch) break;
+    }
+    co_return std::nullopt;
 }
 
 asio::awaitable<std::optional<db::DbError>> FeedListener::sync(

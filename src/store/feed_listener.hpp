@@ -30,6 +30,8 @@ class FeedListener {
         std::chrono::milliseconds poll_interval{1000};
         std::chrono::seconds retention{3600};
         std::chrono::milliseconds prune_interval{std::chrono::minutes(1)};
+        // Audit records older than this are purged at the same interval (migration 0005).
+        std::chrono::seconds audit_retention{std::chrono::days(90)};
         std::chrono::milliseconds connect_timeout{5000};
         // Bounds a full load; reading the feed gets a shorter bound (a frozen database
         // is noticed sooner).
@@ -76,6 +78,9 @@ class FeedListener {
     boost::asio::awaitable<std::optional<db::DbError>> apply(db::PgConnection& connection,
                                                              const FeedBatch& batch);
     boost::asio::awaitable<void> pause(std::chrono::milliseconds delay);
+    // Deletes audit records past their retention; the failure, if it broke the session.
+    boost::asio::awaitable<std::optional<db::DbError>> purge_old_audit_records(
+        db::PgConnection& session);
     void lost(const db::DbError& error, bool count_failure);
 
     MemoryStore& mirror_;

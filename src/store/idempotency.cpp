@@ -17,20 +17,22 @@ boost::asio::awaitable<StoreResult<RecordedOutcome>> perform(Repository& reposit
     StoreResult<domain::ApiPtr> written = domain::unexpected(key_in_progress_error());
     switch (request.kind) {
         case Kind::create:
-            written = co_await repository.create(std::move(request.spec));
+            written =
+                co_await repository.create(std::move(request.spec), std::move(request.origin));
             break;
         case Kind::replace:
             written = co_await repository.replace(std::move(request.ref), std::move(request.spec),
-                                                  std::move(request.precondition));
+                                                  std::move(request.precondition),
+                                                  std::move(request.origin));
             break;
         case Kind::patch:
-            written =
-                co_await repository.patch(std::move(request.ref), std::move(request.merge_patch),
-                                          std::move(request.precondition));
+            written = co_await repository.patch(
+                std::move(request.ref), std::move(request.merge_patch),
+                std::move(request.precondition), std::move(request.origin));
             break;
         case Kind::remove: {
-            auto removed =
-                co_await repository.remove(std::move(request.ref), std::move(request.precondition));
+            auto removed = co_await repository.remove(
+                std::move(request.ref), std::move(request.precondition), std::move(request.origin));
             if (!removed) co_return domain::unexpected(std::move(removed).error());
             co_return RecordedOutcome{204, {}, 0, {}};
         }

@@ -12,6 +12,7 @@
 #include <boost/json/object.hpp>
 
 #include "domain/api.hpp"
+#include "domain/audit.hpp"
 #include "domain/precondition.hpp"
 #include "store/store_error.hpp"
 
@@ -35,6 +36,7 @@ struct WriteRequest {
     domain::ApiSpec spec;               // create, replace
     boost::json::object merge_patch;    // patch
     domain::Precondition precondition;  // replace, patch, remove
+    domain::ChangeOrigin origin;        // what the audit record says of the request
 };
 
 // What a write answered: what a retry with its key gets again.

@@ -6,6 +6,7 @@
 #include "store/idempotency.hpp"
 #include "store/pg_api_row.hpp"
 #include "store/pg_api_statements.hpp"
+#include "store/pg_audit.hpp"
 
 namespace gateway::store {
 
@@ -142,6 +143,12 @@ asio::awaitable<db::DbResult<ReplayResult>> replay_entry(db::PgConnection& conne
         }
         co_await connection.simple_query("ROLLBACK", timeout);
         co_return ReplayResult{ReplayOutcome::conflict, std::move(detail)};
+    }
+    // The change's audit record, with the time it was accepted and who made it then.
+    if (auto audited =
+            co_await insert_audit(connection, domain::audit_record_of_entry(entry), timeout);
+        !audited) {
+        co_return domain::unexpected(std::move(audited).error());
     }
     if (entry.idempotency) {
         // The key reaches PostgreSQL with the change, for every instance to answer it. One

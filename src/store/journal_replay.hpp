@@ -1,5 +1,6 @@
 // Replaying one local journal entry into PostgreSQL (migration 0003): in one transaction,
-// its id goes into journal_applied and its change is applied on the condition it was made
+// its id goes into journal_applied, its audit record into audit_log (migration 0005, with
+// the time it was accepted), and its change is applied on the condition it was made
 // under (a create on ids, names and base paths still free; an update or delete on the
 // revision it was based on). What another writer changed meanwhile is never overwritten:
 // the entry is reported as a conflict instead.

@@ -40,8 +40,9 @@ std::string lower_id(std::string_view ref) {
 
 // --- coroutine faces: the memory store never waits, so each is its synchronous twin.
 
-boost::asio::awaitable<StoreResult<ApiPtr>> MemoryStore::create(ApiSpec spec) {
-    co_return create_now(std::move(spec));
+boost::asio::awaitable<StoreResult<ApiPtr>> MemoryStore::create(ApiSpec spec,
+                                                                domain::ChangeOrigin origin) {
+    co_return create_now(std::move(spec), origin);
 }
 
 boost::asio::awaitable<StoreResult<ApiPtr>> MemoryStore::find(std::string ref) {
@@ -52,20 +53,27 @@ boost::asio::awaitable<StoreResult<ApiPage>> MemoryStore::list(ListQuery query) 
     co_return list_now(query);
 }
 
-boost::asio::awaitable<StoreResult<ApiPtr>> MemoryStore::replace(
-    std::string ref, ApiSpec spec, domain::Precondition precondition) {
-    co_return replace_now(ref, std::move(spec), precondition);
+boost::asio::awaitable<StoreResult<ApiPtr>> MemoryStore::replace(std::string ref, ApiSpec spec,
+                                                                 domain::Precondition precondition,
+                                                                 domain::ChangeOrigin origin) {
+    co_return replace_now(ref, std::move(spec), precondition, origin);
 }
 
 boost::asio::awaitable<StoreResult<ApiPtr>> MemoryStore::patch(std::string ref,
                                                                boost::json::object merge_patch,
-                                                               domain::Precondition precondition) {
-    co_return patch_now(ref, merge_patch, precondition);
+                                                               domain::Precondition precondition,
+                                                               domain::ChangeOrigin origin) {
+    co_return patch_now(ref, merge_patch, precondition, origin);
 }
 
 boost::asio::awaitable<StoreResult<Done>> MemoryStore::remove(std::string ref,
-                                                              domain::Precondition precondition) {
-    co_return remove_now(ref, precondition);
+                                                              domain::Precondition precondition,
+                                                              domain::ChangeOrigin origin) {
+    co_return remove_now(ref, precondition, origin);
+}
+
+boost::asio::awaitable<StoreResult<AuditPage>> MemoryStore::audit(AuditQuery query) {
+    co_return audit_now(query);
 }
 
 // --- operations
@@ -85,7 +93,7 @@ domain::ApiPtr MemoryStore::public_view(const StoredPtr& stored) {
     return domain::ApiPtr(stored, &stored->api);  // shares the record's ownership
 }
 
-StoreResult<ApiPtr> MemoryStore::create_now(ApiSpec spec) {
+StoreResult<ApiPtr> MemoryStore::create_now(ApiSpec spec, const domain::ChangeOrigin& origin) {
     creates_.fetch_add(1, std::memory_order_relaxed);
     // Everything that needs no lock happens before taking it.
     domain::Api api;
@@ -118,6 +126,8 @@ StoreResult<ApiPtr> MemoryStore::create_now(ApiSpec spec) {
     by_id_.insert(published->api.id, published);
     by_order_.insert(published);
     if (sink_ != nullptr) sink_->stored(public_view(published));
+    audit_locked(domain::AuditAction::create, nullptr, &published->api, published->api.created_at,
+                 origin);
     return public_view(published);
 }
 
@@ -152,7 +162,8 @@ StoreResult<ApiPage> MemoryStore::list_now(const ListQuery& query) const {
 }
 
 StoreResult<ApiPtr> MemoryStore::replace_now(std::string_view ref, ApiSpec spec,
-                                             const domain::Precondition& precondition) {
+                                             const domain::Precondition& precondition,
+                                             const domain::ChangeOrigin& origin) {
     replaces_.fetch_add(1, std::memory_order_relaxed);
     std::unique_lock lock(mutex_);
     StoredPtr current = lookup_locked(ref);
@@ -161,12 +172,13 @@ StoreResult<ApiPtr> MemoryStore::replace_now(std::string_view ref, ApiSpec spec,
         return store_error(StoreErrc::precondition_failed,
                            precondition_failed_detail(current->api.revision));
     }
-    return update_locked(current, std::move(spec));
+    return update_locked(current, std::move(spec), domain::AuditAction::replace, origin);
 }
 
 StoreResult<ApiPtr> MemoryStore::patch_now(std::string_view ref,
                                            const boost::json::object& merge_patch,
-                                           const domain::Precondition& precondition) {
+                                           const domain::Precondition& precondition,
+                                           const domain::ChangeOrigin& origin) {
     patches_.fetch_add(1, std::memory_order_relaxed);
     std::unique_lock lock(mutex_);
     StoredPtr current = lookup_locked(ref);
@@ -182,18 +194,20 @@ StoreResult<ApiPtr> MemoryStore::patch_now(std::string_view ref,
         return domain::unexpected(
             StoreError{StoreErrc::invalid, "Validation failed", std::move(spec).error()});
     }
-    return update_locked(current, std::move(spec).value());
+    return update_locked(current, std::move(spec).value(), domain::AuditAction::patch, origin);
 }
 
 StoreResult<Done> MemoryStore::remove_now(std::string_view ref,
-                                          const domain::Precondition& precondition) {
-    auto removed = remove_returning_now(ref, precondition);
+                                          const domain::Precondition& precondition,
+                                          const domain::ChangeOrigin& origin) {
+    auto removed = remove_returning_now(ref, precondition, origin);
     if (!removed) return domain::unexpected(std::move(removed).error());
     return Done{};
 }
 
 StoreResult<ApiPtr> MemoryStore::remove_returning_now(std::string_view ref,
-                                                      const domain::Precondition& precondition) {
+                                                      const domain::Precondition& precondition,
+                                                      const domain::ChangeOrigin& origin) {
     removes_.fetch_add(1, std::memory_order_relaxed);
     std::unique_lock lock(mutex_);
     StoredPtr current = lookup_locked(ref);
@@ -204,7 +218,15 @@ StoreResult<ApiPtr> MemoryStore::remove_returning_now(std::string_view ref,
     }
     unindex_locked(*current);
     ++generation_;
+    audit_locked(domain::AuditAction::remove, &current->api, nullptr, domain::now_millis(), origin);
     return public_view(current);
+}
+
+StoreResult<AuditPage> MemoryStore::audit_now(const AuditQuery& query) const {
+    const domain::Millis now = domain::now_millis();
+    std::shared_lock lock(mutex_);
+    if (!trail_) return AuditPage{};
+    return trail_->page(query, now);
 }
 
 MemoryStoreStats MemoryStore::stats() const {
@@ -262,7 +284,9 @@ std::optional<StoreError> MemoryStore::collision_locked(const Stored& candidate,
     return std::nullopt;
 }
 
-StoreResult<ApiPtr> MemoryStore::update_locked(const StoredPtr& current, ApiSpec spec) {
+StoreResult<ApiPtr> MemoryStore::update_locked(const StoredPtr& current, ApiSpec spec,
+                                               domain::AuditAction action,
+                                               const domain::ChangeOrigin& origin) {
     // Writing what is already there is no change: the revision and ETag stay.
     if (spec == current->api.spec) return public_view(current);
     domain::Api next = current->api;
@@ -277,7 +301,17 @@ StoreResult<ApiPtr> MemoryStore::update_locked(const StoredPtr& current, ApiSpec
     }
     unindex_locked(*current);
     index_locked(replacement);
+    audit_locked(action, &current->api, &replacement->api, replacement->api.updated_at, origin);
     return public_view(replacement);
+}
+
+void MemoryStore::audit_locked(domain::AuditAction action, const domain::Api* before,
+                               const domain::Api* after, domain::Millis at,
+                               const domain::ChangeOrigin& origin) {
+    if (!trail_) return;
+    if (auto record = domain::audit_record_of(action, before, after, at, origin)) {
+        trail_->append(std::move(*record), domain::now_millis());
+    }
 }
 
 void MemoryStore::index_locked(const StoredPtr& stored) {

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/audit_trail.hpp"
 #include "store/idempotency_table.hpp"
 #include "store/mirror_change_sink.hpp"
 #include "store/ordered_blocks.hpp"
@@ -40,34 +41,51 @@ struct MemoryStoreStats {
 // pointers under the lock; serialising happens outside it.
 class MemoryStore final : public Repository {
   public:
-    boost::asio::awaitable<StoreResult<domain::ApiPtr>> create(domain::ApiSpec spec) override;
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> create(
+        domain::ApiSpec spec, domain::ChangeOrigin origin) override;
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> find(std::string ref) override;
     boost::asio::awaitable<StoreResult<ApiPage>> list(ListQuery query) override;
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> replace(
-        std::string ref, domain::ApiSpec spec, domain::Precondition precondition) override;
-    boost::asio::awaitable<StoreResult<domain::ApiPtr>> patch(
-        std::string ref, boost::json::object merge_patch,
-        domain::Precondition precondition) override;
+        std::string ref, domain::ApiSpec spec, domain::Precondition precondition,
+        domain::ChangeOrigin origin) override;
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> patch(std::string ref,
+                                                              boost::json::object merge_patch,
+                                                              domain::Precondition precondition,
+                                                              domain::ChangeOrigin origin) override;
     boost::asio::awaitable<StoreResult<Done>> remove(std::string ref,
-                                                     domain::Precondition precondition) override;
+                                                     domain::Precondition precondition,
+                                                     domain::ChangeOrigin origin) override;
     // Keys live in this process only, as the APIs do.
     boost::asio::awaitable<StoreResult<KeyedOutcome>> write_once(IdempotencyKey key,
                                                                  WriteRequest request) override;
+    // The trail kept by keep_audit_trail(); an empty page without one.
+    boost::asio::awaitable<StoreResult<AuditPage>> audit(AuditQuery query) override;
+
+    // Keeps the audit trail of this store's own writes in memory, within `limits` (memory
+    // mode). The mirror of a primary keeps none: PostgreSQL holds the trail. Called
+    // before the store is shared between threads.
+    void keep_audit_trail(AuditLimits limits) { trail_.emplace(limits); }
 
     // The same operations without a coroutine frame, for callers that are not on an
     // executor (tests, a future warm mirror loading at start).
-    StoreResult<domain::ApiPtr> create_now(domain::ApiSpec spec);
+    StoreResult<domain::ApiPtr> create_now(domain::ApiSpec spec,
+                                           const domain::ChangeOrigin& origin);
     StoreResult<domain::ApiPtr> find_now(std::string_view ref) const;
     StoreResult<ApiPage> list_now(const ListQuery& query) const;
     StoreResult<domain::ApiPtr> replace_now(std::string_view ref, domain::ApiSpec spec,
-                                            const domain::Precondition& precondition);
+                                            const domain::Precondition& precondition,
+                                            const domain::ChangeOrigin& origin);
     StoreResult<domain::ApiPtr> patch_now(std::string_view ref,
                                           const boost::json::object& merge_patch,
-                                          const domain::Precondition& precondition);
-    StoreResult<Done> remove_now(std::string_view ref, const domain::Precondition& precondition);
+                                          const domain::Precondition& precondition,
+                                          const domain::ChangeOrigin& origin);
+    StoreResult<Done> remove_now(std::string_view ref, const domain::Precondition& precondition,
+                                 const domain::ChangeOrigin& origin);
     // remove_now(), answering with the record removed.
     StoreResult<domain::ApiPtr> remove_returning_now(std::string_view ref,
-                                                     const domain::Precondition& precondition);
+                                                     const domain::Precondition& precondition,
+                                                     const domain::ChangeOrigin& origin);
+    StoreResult<AuditPage> audit_now(const AuditQuery& query) const;
 
     MemoryStoreStats stats() const;
     void clear();
@@ -124,7 +142,13 @@ class MemoryStore final : public Repository {
     // The API other than `self_id` that already holds the name or base_path.
     std::optional<StoreError> collision_locked(const Stored& candidate,
                                                std::string_view self_id) const;
-    StoreResult<domain::ApiPtr> update_locked(const StoredPtr& current, domain::ApiSpec spec);
+    StoreResult<domain::ApiPtr> update_locked(const StoredPtr& current, domain::ApiSpec spec,
+                                              domain::AuditAction action,
+                                              const domain::ChangeOrigin& origin);
+    // Records a change in the trail, when one is kept.
+    void audit_locked(domain::AuditAction action, const domain::Api* before,
+                      const domain::Api* after, domain::Millis at,
+                      const domain::ChangeOrigin& origin);
     void index_locked(const StoredPtr& stored);
     void unindex_locked(const Stored& stored);
     // The mirror's apply, for one record already serialised.
@@ -147,6 +171,7 @@ class MemoryStore final : public Repository {
     std::unordered_map<std::string, std::chrono::steady_clock::time_point> removed_;
     std::size_t removed_sweep_at_ = 4096;
     MirrorChangeSink* sink_ = nullptr;
+    std::optional<AuditTrail> trail_;  // guarded by mutex_
 
     mutable std::atomic<std::uint64_t> creates_{0}, finds_{0}, lists_{0}, replaces_{0}, patches_{0},
         removes_{0};

@@ -89,12 +89,14 @@ std::optional<StoreError> MirroredStore::primary_unavailable(const Writer* targe
     return std::nullopt;
 }
 
-asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::journaled(domain::JournalOp op,
-                                                                      std::string_view ref,
-                                                                      StoreError why,
-                                                                      MirrorChange change,
-                                                                      const IdempotencyKey* key) {
+asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::journaled(
+    domain::AuditAction action, std::string_view ref, StoreError why, MirrorChange change,
+    const IdempotencyKey* key, const domain::ChangeOrigin& origin) {
     if (!journal_writes_) co_return domain::unexpected(std::move(why));
+    const domain::JournalOp op = action == domain::AuditAction::create ? domain::JournalOp::create
+                                 : action == domain::AuditAction::remove
+                                     ? domain::JournalOp::remove
+                                     : domain::JournalOp::update;
     std::uint64_t ticket = 0;
     StoreResult<domain::ApiPtr> result = domain::unexpected(no_primary());
     {
@@ -121,6 +123,11 @@ asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::journaled(domain::Jo
         }
         if (op != domain::JournalOp::remove) entry.result = api;
         if (key != nullptr) entry.idempotency = domain::JournalKey{key->key, key->fingerprint};
+        const domain::Api* previous = op == domain::JournalOp::remove             ? &api
+                                      : op == domain::JournalOp::update && before ? before->get()
+                                                                                  : nullptr;
+        const domain::Api* next = op == domain::JournalOp::remove ? nullptr : &api;
+        entry.audit = domain::audit_record_of(action, previous, next, entry.accepted_at, origin);
         ticket = journal_.append(std::move(entry));
     }
     if (!co_await journal_.written(ticket)) co_return domain::unexpected(not_stored_locally());
@@ -139,42 +146,48 @@ asio::awaitable<StoreResult<ApiPage>> MirroredStore::list(ListQuery query) {
 
 // --- writes: the primary, then the mirror; or the journal
 
-asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::create(domain::ApiSpec spec) {
-    co_return co_await create_keyed(std::move(spec), nullptr);
+asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::create(domain::ApiSpec spec,
+                                                                   domain::ChangeOrigin origin) {
+    co_return co_await create_keyed(std::move(spec), std::move(origin), nullptr);
 }
 
 asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::replace(
-    std::string ref, domain::ApiSpec spec, domain::Precondition precondition) {
+    std::string ref, domain::ApiSpec spec, domain::Precondition precondition,
+    domain::ChangeOrigin origin) {
     co_return co_await replace_keyed(std::move(ref), std::move(spec), std::move(precondition),
-                                     nullptr);
+                                     std::move(origin), nullptr);
 }
 
-asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::patch(
-    std::string ref, boost::json::object merge_patch, domain::Precondition precondition) {
+asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::patch(std::string ref,
+                                                                  boost::json::object merge_patch,
+                                                                  domain::Precondition precondition,
+                                                                  domain::ChangeOrigin origin) {
     co_return co_await patch_keyed(std::move(ref), std::move(merge_patch), std::move(precondition),
-                                   nullptr);
+                                   std::move(origin), nullptr);
 }
 
 asio::awaitable<StoreResult<Done>> MirroredStore::remove(std::string ref,
-                                                         domain::Precondition precondition) {
-    auto removed = co_await remove_keyed(std::move(ref), std::move(precondition), nullptr);
+                                                         domain::Precondition precondition,
+                                                         domain::ChangeOrigin origin) {
+    auto removed =
+        co_await remove_keyed(std::move(ref), std::move(precondition), std::move(origin), nullptr);
     if (!removed) co_return domain::unexpected(std::move(removed).error());
     co_return Done{};
 }
 
 asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::create_keyed(
-    domain::ApiSpec spec, const IdempotencyKey* key) {
+    domain::ApiSpec spec, domain::ChangeOrigin origin, const IdempotencyKey* key) {
     const auto target = writer();
     if (auto why = primary_unavailable(target.get())) {
-        MirrorChange change = [&] { return mirror_.create_now(std::move(spec)); };
-        co_return co_await journaled(domain::JournalOp::create, {}, std::move(*why),
-                                     std::move(change), key);
+        MirrorChange change = [&] { return mirror_.create_now(std::move(spec), origin); };
+        co_return co_await journaled(domain::AuditAction::create, {}, std::move(*why),
+                                     std::move(change), key, origin);
     }
-    auto created = co_await target->store->create(spec);
+    auto created = co_await target->store->create(spec, origin);
     if (!created && created.error().unreached && journal_writes_) {
-        MirrorChange change = [&] { return mirror_.create_now(std::move(spec)); };
-        co_return co_await journaled(domain::JournalOp::create, {}, std::move(created).error(),
-                                     std::move(change), key);
+        MirrorChange change = [&] { return mirror_.create_now(std::move(spec), origin); };
+        co_return co_await journaled(domain::AuditAction::create, {}, std::move(created).error(),
+                                     std::move(change), key, origin);
     }
     if (created) {
         mirror_.apply_current(**created);
@@ -185,22 +198,22 @@ asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::create_keyed(
 
 asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::replace_keyed(
     std::string ref, domain::ApiSpec spec, domain::Precondition precondition,
-    const IdempotencyKey* key) {
+    domain::ChangeOrigin origin, const IdempotencyKey* key) {
     const auto target = writer();
     if (auto why = primary_unavailable(target.get())) {
         MirrorChange change = [&] {
-            return mirror_.replace_now(ref, std::move(spec), precondition);
+            return mirror_.replace_now(ref, std::move(spec), precondition, origin);
         };
-        co_return co_await journaled(domain::JournalOp::update, ref, std::move(*why),
-                                     std::move(change), key);
+        co_return co_await journaled(domain::AuditAction::replace, ref, std::move(*why),
+                                     std::move(change), key, origin);
     }
-    auto replaced = co_await target->store->replace(ref, spec, precondition);
+    auto replaced = co_await target->store->replace(ref, spec, precondition, origin);
     if (!replaced && replaced.error().unreached && journal_writes_) {
         MirrorChange change = [&] {
-            return mirror_.replace_now(ref, std::move(spec), precondition);
+            return mirror_.replace_now(ref, std::move(spec), precondition, origin);
         };
-        co_return co_await journaled(domain::JournalOp::update, ref, std::move(replaced).error(),
-                                     std::move(change), key);
+        co_return co_await journaled(domain::AuditAction::replace, ref, std::move(replaced).error(),
+                                     std::move(change), key, origin);
     }
     if (replaced && mirror_.apply_current(**replaced)) {
         target->notifier->changed(co_await asio::this_coro::executor);
@@ -210,18 +223,22 @@ asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::replace_keyed(
 
 asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::patch_keyed(
     std::string ref, boost::json::object merge_patch, domain::Precondition precondition,
-    const IdempotencyKey* key) {
+    domain::ChangeOrigin origin, const IdempotencyKey* key) {
     const auto target = writer();
     if (auto why = primary_unavailable(target.get())) {
-        MirrorChange change = [&] { return mirror_.patch_now(ref, merge_patch, precondition); };
-        co_return co_await journaled(domain::JournalOp::update, ref, std::move(*why),
-                                     std::move(change), key);
+        MirrorChange change = [&] {
+            return mirror_.patch_now(ref, merge_patch, precondition, origin);
+        };
+        co_return co_await journaled(domain::AuditAction::patch, ref, std::move(*why),
+                                     std::move(change), key, origin);
     }
-    auto patched = co_await target->store->patch(ref, merge_patch, precondition);
+    auto patched = co_await target->store->patch(ref, merge_patch, precondition, origin);
     if (!patched && patched.error().unreached && journal_writes_) {
-        MirrorChange change = [&] { return mirror_.patch_now(ref, merge_patch, precondition); };
-        co_return co_await journaled(domain::JournalOp::update, ref, std::move(patched).error(),
-                                     std::move(change), key);
+        MirrorChange change = [&] {
+            return mirror_.patch_now(ref, merge_patch, precondition, origin);
+        };
+        co_return co_await journaled(domain::AuditAction::patch, ref, std::move(patched).error(),
+                                     std::move(change), key, origin);
     }
     if (patched && mirror_.apply_current(**patched)) {
         target->notifier->changed(co_await asio::this_coro::executor);
@@ -230,18 +247,23 @@ asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::patch_keyed(
 }
 
 asio::awaitable<StoreResult<domain::ApiPtr>> MirroredStore::remove_keyed(
-    std::string ref, domain::Precondition precondition, const IdempotencyKey* key) {
+    std::string ref, domain::Precondition precondition, domain::ChangeOrigin origin,
+    const IdempotencyKey* key) {
     const auto target = writer();
     if (auto why = primary_unavailable(target.get())) {
-        MirrorChange change = [&] { return mirror_.remove_returning_now(ref, precondition); };
-        co_return co_await journaled(domain::JournalOp::remove, ref, std::move(*why),
-                                     std::move(change), key);
+        MirrorChange change = [&] {
+            return mirror_.remove_returning_now(ref, precondition, origin);
+        };
+        co_return co_await journaled(domain::AuditAction::remove, ref, std::move(*why),
+                                     std::move(change), key, origin);
     }
-    auto removed = co_await target->store->remove_returning_id(ref, precondition);
+    auto removed = co_await target->store->remove_returning_id(ref, precondition, origin);
     if (!removed && removed.error().unreached && journal_writes_) {
-        MirrorChange change = [&] { return mirror_.remove_returning_now(ref, precondition); };
-        co_return co_await journaled(domain::JournalOp::remove, ref, std::move(removed).error(),
-                                     std::move(change), key);
+        MirrorChange change = [&] {
+            return mirror_.remove_returning_now(ref, precondition, origin);
+        };
+        co_return co_await journaled(domain::AuditAction::remove, ref, std::move(removed).error(),
+                                     std::move(change), key, origin);
     }
     if (!removed) co_return domain::unexpected(std::move(removed).error());
     // What a delete answers with is only that it happened: the id is enough here.
@@ -258,23 +280,37 @@ asio::awaitable<StoreResult<RecordedOutcome>> MirroredStore::perform_keyed(
     StoreResult<domain::ApiPtr> written = domain::unexpected(key_in_progress_error());
     switch (request.kind) {
         case Kind::create:
-            written = co_await create_keyed(std::move(request.spec), &key);
+            written =
+                co_await create_keyed(std::move(request.spec), std::move(request.origin), &key);
             break;
         case Kind::replace:
             written = co_await replace_keyed(std::move(request.ref), std::move(request.spec),
-                                             std::move(request.precondition), &key);
+                                             std::move(request.precondition),
+                                             std::move(request.origin), &key);
             break;
         case Kind::patch:
             written = co_await patch_keyed(std::move(request.ref), std::move(request.merge_patch),
-                                           std::move(request.precondition), &key);
+                                           std::move(request.precondition),
+                                           std::move(request.origin), &key);
             break;
         case Kind::remove:
             written = co_await remove_keyed(std::move(request.ref), std::move(request.precondition),
-                                            &key);
+                                            std::move(request.origin), &key);
             break;
     }
     if (!written) co_return domain::unexpected(std::move(written).error());
     co_return record_of(request.kind, **written);
+}
+
+asio::awaitable<StoreResult<AuditPage>> MirroredStore::audit(AuditQuery query) {
+    const auto target = writer();
+    if (target == nullptr || breaker_->refusal()) {
+        co_return store_error(StoreErrc::unavailable,
+                              "Database unavailable: the audit trail is kept in the primary "
+                              "database, which cannot be reached now; changes accepted "
+                              "meanwhile are recorded once they are replayed");
+    }
+    co_return co_await target->store->audit(std::move(query));
 }
 
 asio::awaitable<StoreResult<KeyedOutcome>> MirroredStore::write_once(IdempotencyKey key,

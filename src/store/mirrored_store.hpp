@@ -40,20 +40,27 @@ class MirroredStore final : public Repository {
                   CurrentPrimary current_primary, config::DatabaseSettings settings, Start start,
                   WriteJournal& journal, bool journal_writes);
 
-    boost::asio::awaitable<StoreResult<domain::ApiPtr>> create(domain::ApiSpec spec) override;
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> create(
+        domain::ApiSpec spec, domain::ChangeOrigin origin) override;
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> find(std::string ref) override;
     boost::asio::awaitable<StoreResult<ApiPage>> list(ListQuery query) override;
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> replace(
-        std::string ref, domain::ApiSpec spec, domain::Precondition precondition) override;
-    boost::asio::awaitable<StoreResult<domain::ApiPtr>> patch(
-        std::string ref, boost::json::object merge_patch,
-        domain::Precondition precondition) override;
+        std::string ref, domain::ApiSpec spec, domain::Precondition precondition,
+        domain::ChangeOrigin origin) override;
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> patch(std::string ref,
+                                                              boost::json::object merge_patch,
+                                                              domain::Precondition precondition,
+                                                              domain::ChangeOrigin origin) override;
     boost::asio::awaitable<StoreResult<Done>> remove(std::string ref,
-                                                     domain::Precondition precondition) override;
+                                                     domain::Precondition precondition,
+                                                     domain::ChangeOrigin origin) override;
     // With the primary: the key in PostgreSQL, in the change's transaction. A journaled
     // write's key is held by this process until its lifetime ends, and is asked first.
     boost::asio::awaitable<StoreResult<KeyedOutcome>> write_once(IdempotencyKey key,
                                                                  WriteRequest request) override;
+    // The trail is the primary's: while it cannot be reached this is a 503 (the records
+    // of journaled writes are written when they are replayed).
+    boost::asio::awaitable<StoreResult<AuditPage>> audit(AuditQuery query) override;
 
     // --- the primary keeper's side
 
@@ -84,25 +91,26 @@ class MirroredStore final : public Repository {
     // Why this write cannot go to the primary now (no primary, breaker open, journal
     // not yet replayed); nullopt when it can. `target` is writer()'s answer.
     std::optional<StoreError> primary_unavailable(const Writer* target) const;
-    // The fallback: journaled (with `key`, when the write came with one), or refused with
-    // `why`. `ref` names the API an update or remove is for (empty for a create).
-    boost::asio::awaitable<StoreResult<domain::ApiPtr>> journaled(domain::JournalOp op,
-                                                                  std::string_view ref,
-                                                                  StoreError why,
-                                                                  MirrorChange change,
-                                                                  const IdempotencyKey* key);
+    // The fallback: journaled (with `key`, when the write came with one, and the change's
+    // audit record), or refused with `why`. `ref` names the API an update or remove is
+    // for (empty for a create).
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> journaled(
+        domain::AuditAction action, std::string_view ref, StoreError why, MirrorChange change,
+        const IdempotencyKey* key, const domain::ChangeOrigin& origin);
     // The writes, with the key a journaled one keeps (null for none). remove_keyed answers
     // with the record removed (only its id when the primary removed it).
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> create_keyed(domain::ApiSpec spec,
+                                                                     domain::ChangeOrigin origin,
                                                                      const IdempotencyKey* key);
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> replace_keyed(
         std::string ref, domain::ApiSpec spec, domain::Precondition precondition,
-        const IdempotencyKey* key);
+        domain::ChangeOrigin origin, const IdempotencyKey* key);
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> patch_keyed(
         std::string ref, boost::json::object merge_patch, domain::Precondition precondition,
-        const IdempotencyKey* key);
+        domain::ChangeOrigin origin, const IdempotencyKey* key);
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> remove_keyed(
-        std::string ref, domain::Precondition precondition, const IdempotencyKey* key);
+        std::string ref, domain::Precondition precondition, domain::ChangeOrigin origin,
+        const IdempotencyKey* key);
     boost::asio::awaitable<StoreResult<RecordedOutcome>> perform_keyed(WriteRequest request,
                                                                        const IdempotencyKey& key);
 

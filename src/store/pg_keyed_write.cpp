@@ -124,20 +124,22 @@ boost::asio::awaitable<StoreResult<PgStore::KeyedWrite>> PgStore::write_on(
     StoreResult<domain::ApiPtr> api = domain::unexpected(key_in_progress_error());
     switch (request.kind) {
         case Kind::create:
-            api = co_await create_on(connection, std::move(request.spec));
+            api =
+                co_await create_on(connection, std::move(request.spec), std::move(request.origin));
             break;
         case Kind::replace:
             api = co_await replace_on(connection, std::move(request.ref), std::move(request.spec),
-                                      std::move(request.precondition));
+                                      std::move(request.precondition), std::move(request.origin));
             break;
         case Kind::patch:
-            api =
-                co_await patch_on(connection, std::move(request.ref),
-                                  std::move(request.merge_patch), std::move(request.precondition));
+            api = co_await patch_on(connection, std::move(request.ref),
+                                    std::move(request.merge_patch), std::move(request.precondition),
+                                    std::move(request.origin));
             break;
         case Kind::remove: {
-            auto removed = co_await remove_on(connection, std::move(request.ref),
-                                              std::move(request.precondition));
+            auto removed =
+                co_await remove_on(connection, std::move(request.ref),
+                                   std::move(request.precondition), std::move(request.origin));
             if (!removed) co_return domain::unexpected(std::move(removed).error());
             write.removed_id = std::move(removed).value();
             write.keyed.outcome = RecordedOutcome{204, {}, 0, {}};

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/api_json.hpp"
+#include "domain/audit.hpp"
 #include "domain/field_patterns.hpp"
 #include "domain/ids.hpp"
 #include "domain/merge_patch.hpp"
@@ -99,6 +100,16 @@ StoreResult<ApiPtr> only_api(const db::PgResult& result, const db::Statement& st
         return store_error(StoreErrc::unavailable,
                            "Database unavailable: unexpected row (schema out of date?)");
     }
+}
+
+// The audit record's parameters of a write (pg_api_statements.hpp): who, from where, which
+// request, and the fields changed.
+void append_audit_params(db::Params& params, const domain::ChangeOrigin& origin,
+                         const std::vector<std::string>& changed) {
+    params.emplace_back(origin.actor);
+    params.emplace_back(origin.client_address);
+    params.emplace_back(origin.request_id);
+    params.emplace_back(format_text_array(changed));
 }
 
 StoreError precondition_failed(std::int64_t current_revision) {
@@ -207,20 +218,22 @@ boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::explain_miss(
     co_return current;
 }
 
-boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::create(ApiSpec spec) {
+boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::create(ApiSpec spec,
+                                                            domain::ChangeOrigin origin) {
     if (auto error = unstorable(spec)) co_return domain::unexpected(std::move(*error));
     auto connection = co_await acquire();
     if (!connection) co_return domain::unexpected(std::move(connection).error());
-    co_return co_await create_on(**connection, std::move(spec));
+    co_return co_await create_on(**connection, std::move(spec), std::move(origin));
 }
 
-boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::create_on(Connection& connection,
-                                                               ApiSpec spec) {
+boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::create_on(Connection& connection, ApiSpec spec,
+                                                               domain::ChangeOrigin origin) {
     if (auto error = unstorable(spec)) co_return domain::unexpected(std::move(*error));
     db::Params params;
-    params.reserve(12);
+    params.reserve(17);
     params.emplace_back(domain::new_api_id());
     append_spec_params(params, spec);
+    append_audit_params(params, origin, domain::changed_fields(nullptr, &spec));
     params.emplace_back(write_deadline(settings_.statement_timeout));
     auto result = co_await run(connection, sql::kInsertApi, params);
     if (!result) co_return domain::unexpected(write_failed(result.error(), &spec));
@@ -280,7 +293,8 @@ boost::asio::awaitable<StoreResult<ApiPage>> PgStore::list(ListQuery query) {
 }
 
 boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::replace(std::string ref, ApiSpec spec,
-                                                             Precondition precondition) {
+                                                             Precondition precondition,
+                                                             domain::ChangeOrigin origin) {
     if (!could_name_an_api(ref)) {
         co_return store_error(StoreErrc::not_found, not_found_detail(ref));
     }
@@ -288,55 +302,61 @@ boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::replace(std::string ref, Ap
     auto connection = co_await acquire();
     if (!connection) co_return domain::unexpected(std::move(connection).error());
     co_return co_await replace_on(**connection, std::move(ref), std::move(spec),
-                                  std::move(precondition));
+                                  std::move(precondition), std::move(origin));
 }
 
 boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::replace_on(Connection& connection,
                                                                 std::string ref, ApiSpec spec,
-                                                                Precondition precondition) {
-    if (!could_name_an_api(ref)) {
-        co_return store_error(StoreErrc::not_found, not_found_detail(ref));
-    }
+                                                                Precondition precondition,
+                                                                domain::ChangeOrigin origin) {
     if (auto error = unstorable(spec)) co_return domain::unexpected(std::move(*error));
-    db::Params params = ref_params(ref);
-    params.emplace_back(admitted_revisions(precondition));
-    append_spec_params(params, spec);
-    params.emplace_back();  // the deadline, set for each round
-    // Each lost round means another writer made progress, so rounds are not capped: a
-    // client that sent no precondition asked for nothing that can conflict.
-    for (;;) {
-        // Precondition, uniqueness and the no-op rule are all decided by this statement.
-        params.back() = write_deadline(settings_.statement_timeout);
-        auto result = co_await run(connection, sql::kUpdateApi, params);
-        if (!result) co_return domain::unexpected(write_failed(result.error(), &spec));
-        if (result->rows() == 1) co_return only_api(*result, sql::kUpdateApi);
-        auto why = co_await explain_miss(connection, ref, precondition);
-        if (!why) co_return why;
-        // It exists and its revision is admitted: it was created, renamed or changed
-        // between the two statements. The next round sees the new state.
-    }
+    NextSpec next = [&spec](const domain::Api&) -> StoreResult<ApiSpec> { return spec; };
+    co_return co_await update_on(connection, ref, precondition, domain::AuditAction::replace,
+                                 origin, next);
 }
 
 boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::patch(std::string ref,
                                                            boost::json::object merge_patch,
-                                                           Precondition precondition) {
+                                                           Precondition precondition,
+                                                           domain::ChangeOrigin origin) {
     if (!could_name_an_api(ref)) {
         co_return store_error(StoreErrc::not_found, not_found_detail(ref));
     }
     auto connection = co_await acquire();
     if (!connection) co_return domain::unexpected(std::move(connection).error());
     co_return co_await patch_on(**connection, std::move(ref), std::move(merge_patch),
-                                std::move(precondition));
+                                std::move(precondition), std::move(origin));
 }
 
 boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::patch_on(Connection& connection,
                                                               std::string ref,
                                                               boost::json::object merge_patch,
-                                                              Precondition precondition) {
+                                                              Precondition precondition,
+                                                              domain::ChangeOrigin origin) {
+    NextSpec next = [&merge_patch](const domain::Api& api) -> StoreResult<ApiSpec> {
+        boost::json::value document = domain::spec_to_json_object(api.spec);
+        domain::apply_merge_patch(document, merge_patch);
+        auto spec = domain::spec_from_json(document.as_object());
+        if (!spec) {
+            return domain::unexpected(
+                StoreError{StoreErrc::invalid, "Validation failed", std::move(spec).error()});
+        }
+        if (auto error = unstorable(*spec)) return domain::unexpected(std::move(*error));
+        return std::move(spec).value();
+    };
+    co_return co_await update_on(connection, ref, precondition, domain::AuditAction::patch, origin,
+                                 next);
+}
+
+boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::update_on(
+    Connection& connection, std::string_view ref, const Precondition& precondition,
+    domain::AuditAction action, const domain::ChangeOrigin& origin, const NextSpec& next) {
     if (!could_name_an_api(ref)) {
         co_return store_error(StoreErrc::not_found, not_found_detail(ref));
     }
-    // Rounds are not capped, as in replace(): each lost round is another writer's win.
+    // The current record is read first, so that the fields the change touches are known
+    // for its audit record. Rounds are not capped: each lost round is another writer's
+    // win, and a client that sent no precondition asked for nothing that can conflict.
     for (;;) {
         auto current = co_await find_on(connection, ref);
         if (!current) co_return current;
@@ -344,21 +364,18 @@ boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::patch_on(Connection& connec
         if (!precondition.admits(api.revision)) {
             co_return domain::unexpected(precondition_failed(api.revision));
         }
-        boost::json::value document = domain::spec_to_json_object(api.spec);
-        domain::apply_merge_patch(document, merge_patch);
-        auto spec = domain::spec_from_json(document.as_object());
-        if (!spec) {
-            co_return domain::unexpected(
-                StoreError{StoreErrc::invalid, "Validation failed", std::move(spec).error()});
-        }
-        if (auto error = unstorable(*spec)) co_return domain::unexpected(std::move(*error));
+        auto spec = next(api);
+        if (!spec) co_return domain::unexpected(std::move(spec).error());
         if (*spec == api.spec) co_return current;  // no change: the revision stays
 
-        // Written only if the API is still at the revision the patch was applied to;
-        // otherwise someone else won, and the patch is applied again to what they wrote
-        // (or refused, if the client's If-Match no longer admits it).
+        // Written only if the API is still at the revision read; otherwise someone else
+        // won, and the change is computed again from what they wrote (or refused, if the
+        // client's If-Match no longer admits it). Uniqueness is decided by the statement.
         db::Params params{api.id, std::nullopt, int_array({api.revision})};
+        params.reserve(20);
         append_spec_params(params, *spec);
+        params.emplace_back(std::string(domain::audit_action_name(action)));
+        append_audit_params(params, origin, domain::changed_fields(&api.spec, &spec.value()));
         params.emplace_back(write_deadline(settings_.statement_timeout));
         auto result = co_await run(connection, sql::kUpdateApi, params);
         if (!result) co_return domain::unexpected(write_failed(result.error(), &spec.value()));
@@ -367,30 +384,35 @@ boost::asio::awaitable<StoreResult<ApiPtr>> PgStore::patch_on(Connection& connec
 }
 
 boost::asio::awaitable<StoreResult<Done>> PgStore::remove(std::string ref,
-                                                          Precondition precondition) {
-    auto removed = co_await remove_returning_id(std::move(ref), std::move(precondition));
+                                                          Precondition precondition,
+                                                          domain::ChangeOrigin origin) {
+    auto removed =
+        co_await remove_returning_id(std::move(ref), std::move(precondition), std::move(origin));
     if (!removed) co_return domain::unexpected(std::move(removed).error());
     co_return Done{};
 }
 
 boost::asio::awaitable<StoreResult<std::string>> PgStore::remove_returning_id(
-    std::string ref, Precondition precondition) {
+    std::string ref, Precondition precondition, domain::ChangeOrigin origin) {
     if (!could_name_an_api(ref)) {
         co_return store_error(StoreErrc::not_found, not_found_detail(ref));
     }
     auto connection = co_await acquire();
     if (!connection) co_return domain::unexpected(std::move(connection).error());
-    co_return co_await remove_on(**connection, std::move(ref), std::move(precondition));
+    co_return co_await remove_on(**connection, std::move(ref), std::move(precondition),
+                                 std::move(origin));
 }
 
 boost::asio::awaitable<StoreResult<std::string>> PgStore::remove_on(Connection& connection,
                                                                     std::string ref,
-                                                                    Precondition precondition) {
+                                                                    Precondition precondition,
+                                                                    domain::ChangeOrigin origin) {
     if (!could_name_an_api(ref)) {
         co_return store_error(StoreErrc::not_found, not_found_detail(ref));
     }
     db::Params params = ref_params(ref);
     params.emplace_back(admitted_revisions(precondition));
+    append_audit_params(params, origin, domain::changed_fields(nullptr, nullptr));
     params.emplace_back();  // the deadline, set for each round
     for (;;) {              // uncapped, as in replace()
         params.back() = write_deadline(settings_.statement_timeout);

@@ -4,6 +4,7 @@
 // the database in the same statement as the write, never by a read before it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,20 +23,27 @@ class PgStore final : public Repository {
     PgStore(std::shared_ptr<db::ConnectionPool> pool, config::DatabaseSettings settings,
             std::shared_ptr<db::CircuitBreaker> breaker = nullptr);
 
-    boost::asio::awaitable<StoreResult<domain::ApiPtr>> create(domain::ApiSpec spec) override;
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> create(
+        domain::ApiSpec spec, domain::ChangeOrigin origin) override;
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> find(std::string ref) override;
     boost::asio::awaitable<StoreResult<ApiPage>> list(ListQuery query) override;
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> replace(
-        std::string ref, domain::ApiSpec spec, domain::Precondition precondition) override;
-    boost::asio::awaitable<StoreResult<domain::ApiPtr>> patch(
-        std::string ref, boost::json::object merge_patch,
-        domain::Precondition precondition) override;
+        std::string ref, domain::ApiSpec spec, domain::Precondition precondition,
+        domain::ChangeOrigin origin) override;
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> patch(std::string ref,
+                                                              boost::json::object merge_patch,
+                                                              domain::Precondition precondition,
+                                                              domain::ChangeOrigin origin) override;
     boost::asio::awaitable<StoreResult<Done>> remove(std::string ref,
-                                                     domain::Precondition precondition) override;
+                                                     domain::Precondition precondition,
+                                                     domain::ChangeOrigin origin) override;
 
     // remove(), answering with the id of the API removed.
     boost::asio::awaitable<StoreResult<std::string>> remove_returning_id(
-        std::string ref, domain::Precondition precondition);
+        std::string ref, domain::Precondition precondition, domain::ChangeOrigin origin);
+
+    // The audit_log table (pg_audit.cpp).
+    boost::asio::awaitable<StoreResult<AuditPage>> audit(AuditQuery query) override;
 
     // The key, the change and its answer in one transaction (pg_keyed_write.cpp).
     boost::asio::awaitable<StoreResult<KeyedOutcome>> write_once(IdempotencyKey key,
@@ -56,17 +64,28 @@ class PgStore final : public Repository {
   private:
     // The writes on a connection already held (in a transaction, for a keyed write).
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> create_on(db::PgConnection& connection,
-                                                                  domain::ApiSpec spec);
+                                                                  domain::ApiSpec spec,
+                                                                  domain::ChangeOrigin origin);
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> replace_on(
         db::PgConnection& connection, std::string ref, domain::ApiSpec spec,
-        domain::Precondition precondition);
+        domain::Precondition precondition, domain::ChangeOrigin origin);
     boost::asio::awaitable<StoreResult<domain::ApiPtr>> patch_on(db::PgConnection& connection,
                                                                  std::string ref,
                                                                  boost::json::object merge_patch,
-                                                                 domain::Precondition precondition);
+                                                                 domain::Precondition precondition,
+                                                                 domain::ChangeOrigin origin);
+    // The writable fields an update gives the API as it is now, or why it cannot.
+    using NextSpec = std::function<StoreResult<domain::ApiSpec>(const domain::Api&)>;
+    // replace_on and patch_on: reads the API, computes its next fields and writes them on
+    // the revision read, with their audit record; again when another writer came between.
+    boost::asio::awaitable<StoreResult<domain::ApiPtr>> update_on(
+        db::PgConnection& connection, std::string_view ref,
+        const domain::Precondition& precondition, domain::AuditAction action,
+        const domain::ChangeOrigin& origin, const NextSpec& next);
     boost::asio::awaitable<StoreResult<std::string>> remove_on(db::PgConnection& connection,
                                                                std::string ref,
-                                                               domain::Precondition precondition);
+                                                               domain::Precondition precondition,
+                                                               domain::ChangeOrigin origin);
     boost::asio::awaitable<StoreResult<KeyedWrite>> write_on(db::PgConnection& connection,
                                                              WriteRequest request);
     // BEGIN, COMMIT, ROLLBACK: the failure, if any, reported to the breaker too.

@@ -105,6 +105,7 @@ const std::vector<ContractOperation> kContractOperations = {
     {"/health/ready", "get", "200"},
     {"/journal/conflicts", "get", "200"},
     {"/metrics", "get", "200"},
+    {"/audit", "get", "200"},
     // HEAD wherever GET, OPTIONS everywhere.
     {"/apis", "head", "200"},
     {"/apis/{ref}", "head", "200"},
@@ -114,6 +115,7 @@ const std::vector<ContractOperation> kContractOperations = {
     {"/health/ready", "head", "200"},
     {"/journal/conflicts", "head", "200"},
     {"/metrics", "head", "200"},
+    {"/audit", "head", "200"},
     {"/apis", "options", "204"},
     {"/apis/{ref}", "options", "204"},
     {"/health", "options", "204"},
@@ -122,6 +124,7 @@ const std::vector<ContractOperation> kContractOperations = {
     {"/health/ready", "options", "204"},
     {"/journal/conflicts", "options", "204"},
     {"/metrics", "options", "204"},
+    {"/audit", "options", "204"},
 };
 
 const std::vector<std::string> kHttpMethods = {"get",     "put",  "post",  "delete",

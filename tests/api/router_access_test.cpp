@@ -128,6 +128,20 @@ TEST_F(RouterAccess, AnAdminKeyWritesByBearerOrByXApiKey) {
     EXPECT_EQ(send(router, "DELETE", "/apis/billing", std::nullopt, admin_.key).status, 204u);
 }
 
+TEST_F(RouterAccess, TheAuditTrailNeedsAnAdminKeyEvenToRead) {
+    Router router = guarded();
+    EXPECT_EQ(send(router, "GET", "/audit").status, 401u);
+    const Response read = send(router, "GET", "/audit", "Bearer " + reader_.key);
+    EXPECT_EQ(read.status, 403u);
+    EXPECT_EQ(read.refused_because,
+              "API key 'dashboard' (scope read) tried to read the audit trail");
+    EXPECT_EQ(send(router, "HEAD", "/audit", std::nullopt, reader_.key).status, 403u);
+    const Response admin = send(router, "GET", "/audit", "Bearer " + admin_.key);
+    EXPECT_EQ(admin.status, 200u) << admin.body;
+    EXPECT_EQ(admin.route, "/audit");
+    EXPECT_EQ(send(router, "OPTIONS", "/audit").status, 204u);
+}
+
 TEST_F(RouterAccess, ProbesAndOptionsNeedNoKey) {
     Router router = guarded(true);
     for (const char* path : {"/health", "/health/live", "/health/ready"}) {

@@ -55,6 +55,8 @@ TEST(Settings, EmptyValuesCountAsUnset) {
     EXPECT_EQ(s.server.host, "127.0.0.1");
     EXPECT_EQ(s.server.port, 8000);
     EXPECT_EQ(s.server.max_connections, 512u);
+    EXPECT_EQ(s.audit.retention, std::chrono::days(90));
+    EXPECT_EQ(s.audit.memory_max_records, 100'000u);
     EXPECT_EQ(s.database.pool_size, 5u);
     EXPECT_EQ(s.database.pool_max_waiters, 10000u);
     EXPECT_EQ(s.database.fallback, FallbackPolicy::memory);
@@ -102,6 +104,10 @@ TEST(Settings, AcceptsEachVariablesValidValues) {
          [](const Settings& s) { EXPECT_EQ(s.server.shutdown_timeout, 86400s); }},
         {"HTTP_MAX_CONNECTIONS", "1",
          [](const Settings& s) { EXPECT_EQ(s.server.max_connections, 1u); }},
+        {"AUDIT_RETENTION_DAYS", "7",
+         [](const Settings& s) { EXPECT_EQ(s.audit.retention, std::chrono::days(7)); }},
+        {"AUDIT_MEMORY_MAX_RECORDS", "10",
+         [](const Settings& s) { EXPECT_EQ(s.audit.memory_max_records, 10u); }},
         {"HTTP_MAX_CONNECTIONS", "1000000",
          [](const Settings& s) { EXPECT_EQ(s.server.max_connections, 1000000u); }},
         {"LOG_LEVEL", "trace", [](const Settings& s) { EXPECT_EQ(s.log.level, "trace"); }},
@@ -285,6 +291,11 @@ TEST(Settings, RejectsEachMalformedValueNamingTheVariable) {
         {"FALLBACK_WRITES", "memory"},
         {"DB_FALLBACK", "memory-only"},
         {"DB_FALLBACK", "off"},
+        {"AUDIT_RETENTION_DAYS", "0"},
+        {"AUDIT_RETENTION_DAYS", "36501"},
+        {"AUDIT_RETENTION_DAYS", "ninety"},
+        {"AUDIT_MEMORY_MAX_RECORDS", "0"},
+        {"AUDIT_MEMORY_MAX_RECORDS", "-5"},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.name + "=" + c.value);

@@ -14,6 +14,9 @@
 #include <thread>
 #include <vector>
 
+#include <boost/json.hpp>
+
+#include "domain/timestamps.hpp"
 #include "support/api_requests.hpp"
 #include "support/api_samples.hpp"
 #include "support/eventually.hpp"
@@ -137,6 +140,51 @@ TEST_F(JournalTest, WritesInAnOutageSurviveARestartAndReachThePrimaryExactlyOnce
     const Response conflicts = client->request("GET", "/journal/conflicts");
     ASSERT_TRUE(HasStatus(conflicts, 200));
     EXPECT_TRUE(conflicts.json().at("conflicts").as_array().empty()) << conflicts.body;
+    server->send_signal(SIGTERM);
+    expect_clean_exit(*server);
+}
+
+// A write journaled while the primary is away gets its audit record when it is replayed:
+// with the time it was accepted and the actor, address and request id it came with.
+TEST_F(JournalTest, AJournaledWriteIsAuditedOnReplayWithItsOriginalOrigin) {
+    namespace json = boost::json;
+    TemporaryDirectory data;
+    auto server = std::make_unique<ServerProcess>(server_environment(data));
+    HttpClient client(server->port());
+    const std::string name = unique_name("journaled");
+
+    proxy_->reset();
+    const Response created = client.request("POST", "/apis", json::serialize(minimal_api(name)),
+                                            {{"X-Request-ID", "journaled-create-1"}});
+    ASSERT_TRUE(HasStatus(created, 201)) << created.body;
+    EXPECT_EQ(created.header("Replication"), "pending");
+    const Response unavailable = client.request("GET", "/audit");
+    EXPECT_TRUE(IsDetailError(unavailable, 503)) << unavailable.body;
+    // Accepted before this instant; replayed after it.
+    const std::string before_replay = domain::format_timestamp(domain::now_millis());
+
+    proxy_->pass();
+    ASSERT_TRUE(eventually([&] { return journal_pending(client) == 0; }, kReplayBound))
+        << server->output();
+    Response trail;
+    ASSERT_TRUE(eventually(
+        [&] {
+            trail = client.request("GET", "/audit?api=" + name);
+            return trail.status == 200;
+        },
+        kReplayBound))
+        << trail.body;
+    const json::value body = trail.json();
+    const auto& records = body.at("data").as_array();
+    ASSERT_EQ(records.size(), 1u) << trail.body;
+    const auto& record = records[0].as_object();
+    EXPECT_EQ(record.at("action").as_string(), "create");
+    EXPECT_EQ(record.at("request_id").as_string(), "journaled-create-1");
+    EXPECT_EQ(record.at("actor").as_string(), "anonymous");
+    EXPECT_EQ(record.at("client_address").as_string(), "127.0.0.1");
+    EXPECT_EQ(record.at("api_id").as_string(), created.json().at("id").as_string());
+    EXPECT_LE(std::string(record.at("at").as_string()), before_replay);
+    EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE api_name = " + sql_literal(name)), "1");
     server->send_signal(SIGTERM);
     expect_clean_exit(*server);
 }

@@ -139,6 +139,22 @@ TEST_F(ApiKeys, AnAdminKeyWritesByBearerAndByXApiKey) {
     EXPECT_TRUE(HasStatus(http.request("DELETE", "/apis/" + name, "", api_key), 204));
 }
 
+TEST_F(ApiKeys, TheAuditTrailNeedsAnAdminKeyAndNamesItsActor) {
+    auto http = client();
+    EXPECT_TRUE(IsDetailError(http.request("GET", "/audit"), 401));
+    EXPECT_TRUE(IsDetailError(http.request("GET", "/audit", "", bearer(reader_.key)), 403));
+    const std::string name = unique_name("audited");
+    const Response created = http.request("POST", "/apis", new_api_body(name), bearer(admin_.key));
+    ASSERT_TRUE(HasStatus(created, 201));
+    const Response trail = http.request("GET", "/audit?api=" + name, "", bearer(admin_.key));
+    ASSERT_TRUE(HasStatus(trail, 200));
+    const boost::json::value body = trail.json();
+    const auto& records = body.at("data").as_array();
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].at("actor").as_string(), "deployer-suite");
+    EXPECT_EQ(records[0].at("action").as_string(), "create");
+}
+
 TEST_F(ApiKeys, ProbesOptionsAndTheOpenApiDocumentNeedNoKey) {
     auto http = client();
     for (const char* path : {"/health", "/health/live", "/health/ready", "/openapi.json"}) {
@@ -216,7 +232,8 @@ TEST_F(ApiKeys, TheMetricsAreOpenUnlessTheDocsAreProtected) {
 TEST_F(ApiKeys, ExportAndImportAuthenticateWithTheKeyOfTheEnvironment) {
     auto http = client();
     const std::string name = unique_name("keyed-export");
-    ASSERT_TRUE(HasStatus(http.request("POST", "/apis", new_api_body(name), bearer(admin_.key)), 201));
+    ASSERT_TRUE(
+        HasStatus(http.request("POST", "/apis", new_api_body(name), bearer(admin_.key)), 201));
     const std::string url = "http://127.0.0.1:" + std::to_string(server_->port());
 
     const CompletedRun anonymous = run_to_completion({"export", "--url", url});
@@ -230,8 +247,8 @@ TEST_F(ApiKeys, ExportAndImportAuthenticateWithTheKeyOfTheEnvironment) {
     // A read key may plan an import but not make it.
     TemporaryDirectory directory;
     const std::string other = unique_name("keyed-import");
-    const std::string file = directory.write(
-        "apis.json", R"({"apis": [)" + new_api_body(other) + "]}");
+    const std::string file =
+        directory.write("apis.json", R"({"apis": [)" + new_api_body(other) + "]}");
     const CompletedRun refused =
         run_to_completion({"import", file, "--url", url}, {{"GATEWAY_API_KEY", reader_.key}});
     EXPECT_EQ(refused.exit_code, 1) << refused.output;

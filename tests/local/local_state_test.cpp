@@ -255,6 +255,67 @@ TEST(LocalStateTest, AFileOfTheFirstLayoutIsUpgradedWithItsJournal) {
     EXPECT_EQ(entries[0].op, domain::JournalOp::remove);
     EXPECT_EQ(entries[0].base_revision, 4);
     EXPECT_FALSE(entries[0].idempotency);
+    // Kept no audit record: its replay records what the entry says.
+    EXPECT_FALSE(entries[0].audit);
+    const auto record = domain::audit_record_of_entry(entries[0]);
+    EXPECT_EQ(record.action, domain::AuditAction::remove);
+    EXPECT_EQ(record.origin.actor, "unknown");
+    EXPECT_EQ(record.at, 1'700'000'000'000);
+    EXPECT_EQ(record.revision_before, 4);
+}
+
+// A file of the second layout (no audit columns) is brought up to date too; entries
+// written from then on keep their audit record.
+TEST(LocalStateTest, AFileOfTheSecondLayoutIsUpgradedAndKeepsAuditRecordsFromThenOn) {
+    TemporaryDirectory temporary;
+    const auto directory = temporary.path() / "data";
+    std::filesystem::create_directories(directory);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((directory / "state.sqlite3").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE journal (seq INTEGER PRIMARY KEY, entry_id TEXT NOT NULL "
+                           "UNIQUE, op TEXT NOT NULL, api_id TEXT NOT NULL, base_revision "
+                           "INTEGER, revision INTEGER, created_at INTEGER, updated_at INTEGER, "
+                           "spec TEXT, accepted_at INTEGER NOT NULL, conflict TEXT, "
+                           "idempotency_key TEXT, fingerprint TEXT);"
+                           "INSERT INTO journal (seq, entry_id, op, api_id, base_revision, "
+                           "accepted_at) VALUES (1, 'e1', 'delete', 'a1', 4, 1700000000000);"
+                           "PRAGMA user_version=2",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+    const auto api = stored_sample_api("audited", 2);
+    domain::AuditRecord audit;
+    audit.at = 1'700'000'000'001;
+    audit.origin = {"deployer", "127.0.0.1", "req-2"};
+    audit.action = domain::AuditAction::patch;
+    audit.api_id = api->id;
+    audit.api_name = api->spec.name;
+    audit.revision_before = 1;
+    audit.revision_after = 2;
+    audit.changed_fields = {"description", "tags"};
+    {
+        LocalState state(directory);
+        EXPECT_EQ(state.read_journal().size(), 1u);
+        state.start([] { return SnapshotMark{}; });
+        domain::JournalEntry entry;
+        entry.seq = 2;
+        entry.entry_id = domain::new_api_id();
+        entry.op = domain::JournalOp::update;
+        entry.api_id = api->id;
+        entry.base_revision = 1;
+        entry.result = *api;
+        entry.accepted_at = audit.at;
+        entry.audit = audit;
+        state.append_journal(std::move(entry));
+        state.stop();
+    }
+    LocalState reopened(directory);
+    const auto entries = reopened.read_journal();
+    ASSERT_EQ(entries.size(), 2u);
+    EXPECT_FALSE(entries[0].audit);
+    ASSERT_TRUE(entries[1].audit);
+    EXPECT_EQ(*entries[1].audit, audit);
 }
 
 }  // namespace

@@ -78,7 +78,7 @@ class FeedListenerTest : public PgTest {
     }
 
     domain::ApiPtr write(const domain::ApiSpec& spec) {
-        auto created = run_bounded(io_, writer_->create(spec));
+        auto created = run_bounded(io_, writer_->create(spec, test::test_origin()));
         if (!created) throw std::runtime_error(created.error().detail);
         return *created;
     }
@@ -110,12 +110,13 @@ TEST_F(FeedListenerTest, LoadsWhatIsThereThenFollowsEveryChange) {
 
     auto patched =
         run_bounded(io_, writer_->patch("created", boost::json::object{{"description", "changed"}},
-                                        domain::Precondition::none()));
+                                        domain::Precondition::none(), test::test_origin()));
     ASSERT_TRUE(patched);
     ASSERT_TRUE(eventually([&] { return mirror_.holds(created->id, 2); }, kFollowBound));
     EXPECT_EQ((*mirror_.find_now(created->id))->spec.description, "changed");
 
-    ASSERT_TRUE(run_bounded(io_, writer_->remove("before", domain::Precondition::none())));
+    ASSERT_TRUE(run_bounded(
+        io_, writer_->remove("before", domain::Precondition::none(), test::test_origin())));
     ASSERT_TRUE(
         eventually([&] { return !mirror_.find_now(before->id).has_value(); }, kFollowBound));
     EXPECT_EQ(status_.full_loads(), 1u) << "followed, not reloaded";
@@ -183,7 +184,8 @@ TEST_F(FeedListenerTest, ConcurrentWritersAndTheListenerAgreeOnEveryApi) {
             boost::asio::io_context io;
             for (int i = 0; i < 15; ++i) {
                 auto created = run_bounded(io, through.create(spec_named("w" + std::to_string(t) +
-                                                                         "-" + std::to_string(i))));
+                                                                         "-" + std::to_string(i)),
+                                                              test::test_origin()));
                 if (!created) ++failures;
             }
         });

@@ -5,6 +5,7 @@
 #include "domain/api_json.hpp"
 #include "domain/ids.hpp"
 #include "store/memory_store.hpp"
+#include "support/api_specs.hpp"
 
 namespace gateway::testing {
 namespace {
@@ -132,10 +133,11 @@ TEST(MemoryStoreMirror, RecordsWrittenByTheStoreItselfCarryTheirSerialisation) {
     spec.name = "payments";
     spec.base_path = "/payments";
     spec.upstream_url = "https://example.com";
-    auto created = memory.create_now(spec);
+    auto created = memory.create_now(spec, test::test_origin());
     ASSERT_TRUE(created);
     spec.tags = {"changed"};
-    auto replaced = memory.replace_now("payments", spec, domain::Precondition::none());
+    auto replaced =
+        memory.replace_now("payments", spec, domain::Precondition::none(), test::test_origin());
     ASSERT_TRUE(replaced);
     domain::Api plain = **replaced;
     plain.json.clear();

@@ -17,11 +17,11 @@ using test::spec_named;
 
 TEST(MemoryStoreStats, CountsEachOperationAndStoredApis) {
     store::MemoryStore memory;
-    ASSERT_TRUE(memory.create_now(spec_named("a")));
-    ASSERT_TRUE(memory.create_now(spec_named("b")));
+    ASSERT_TRUE(memory.create_now(spec_named("a"), test::test_origin()));
+    ASSERT_TRUE(memory.create_now(spec_named("b"), test::test_origin()));
     ASSERT_TRUE(memory.find_now("a"));
     ASSERT_TRUE(memory.list_now({}));
-    ASSERT_TRUE(memory.remove_now("b", domain::Precondition::none()));
+    ASSERT_TRUE(memory.remove_now("b", domain::Precondition::none(), test::test_origin()));
     const auto stats = memory.stats();
     EXPECT_EQ(stats.creates, 2u);
     EXPECT_EQ(stats.finds, 1u);
@@ -32,11 +32,11 @@ TEST(MemoryStoreStats, CountsEachOperationAndStoredApis) {
 
 TEST(MemoryStoreClear, EmptiesEveryIndex) {
     store::MemoryStore memory;
-    ASSERT_TRUE(memory.create_now(spec_named("a")));
+    ASSERT_TRUE(memory.create_now(spec_named("a"), test::test_origin()));
     memory.clear();
     EXPECT_EQ(memory.stats().apis, 0u);
     EXPECT_FALSE(memory.find_now("a"));
-    EXPECT_TRUE(memory.create_now(spec_named("a")));
+    EXPECT_TRUE(memory.create_now(spec_named("a"), test::test_origin()));
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "domain/cursor.hpp"
 #include "repository_contract.hpp"
 #include "store/mirrored_store.hpp"
+#include "store/pg_audit.hpp"
 #include "support/api_specs.hpp"
 #include "support/empty_journal.hpp"
 
@@ -148,7 +149,7 @@ class PgStoreTest : public PgTest {
     }
 
     domain::ApiPtr must_create(const ApiSpec& spec) {
-        auto created = call(store_->create(spec));
+        auto created = call(store_->create(spec, test::test_origin()));
         if (!created) throw std::runtime_error("create failed: " + created.error().detail);
         return *created;
     }
@@ -204,8 +205,8 @@ TEST_F(PgStoreTest, CreatesRacingForOneNameHaveExactlyOneWinner) {
     auto second = spec_named("RACE");
     second.base_path = "/race-2";
     std::optional<store::StoreResult<domain::ApiPtr>> a, b;
-    spawn_into(io_, store_->create(first), a);
-    spawn_into(io_, store_->create(second), b);
+    spawn_into(io_, store_->create(first, test::test_origin()), a);
+    spawn_into(io_, store_->create(second, test::test_origin()), b);
     release_after(*holder, kRaceDelay);
     run_all();
 
@@ -228,8 +229,8 @@ TEST_F(PgStoreTest, CreatesRacingForOneBasePathHaveExactlyOneWinner) {
     auto second = spec_named("two");
     second.base_path = "/shared";
     std::optional<store::StoreResult<domain::ApiPtr>> a, b;
-    spawn_into(io_, store_->create(first), a);
-    spawn_into(io_, store_->create(second), b);
+    spawn_into(io_, store_->create(first, test::test_origin()), a);
+    spawn_into(io_, store_->create(second, test::test_origin()), b);
     release_after(*holder, kRaceDelay);
     run_all();
 
@@ -247,11 +248,14 @@ TEST_F(PgStoreTest, PatchesRacingWithoutIfMatchBothApply) {
     auto holder = side_session();
     ASSERT_TRUE(query(*holder, "BEGIN; SELECT 1 FROM apis WHERE name = 'shared' FOR UPDATE"));
     std::optional<store::StoreResult<domain::ApiPtr>> a, b;
-    spawn_into(
-        io_, store_->patch("shared", patch_of(R"({"description":"from a"})"), Precondition::none()),
-        a);
-    spawn_into(
-        io_, store_->patch("shared", patch_of(R"({"timeout_ms":1234})"), Precondition::none()), b);
+    spawn_into(io_,
+               store_->patch("shared", patch_of(R"({"description":"from a"})"),
+                             Precondition::none(), test::test_origin()),
+               a);
+    spawn_into(io_,
+               store_->patch("shared", patch_of(R"({"timeout_ms":1234})"), Precondition::none(),
+                             test::test_origin()),
+               b);
     release_after(*holder, kRaceDelay);
     run_all();
 
@@ -272,12 +276,14 @@ TEST_F(PgStoreTest, PatchesRacingWithOneIfMatchHaveOneWinner) {
     auto holder = side_session();
     ASSERT_TRUE(query(*holder, "BEGIN; SELECT 1 FROM apis WHERE name = 'guarded' FOR UPDATE"));
     std::optional<store::StoreResult<domain::ApiPtr>> a, b;
-    spawn_into(
-        io_,
-        store_->patch("guarded", patch_of(R"({"description":"a"})"), Precondition::revision(1)), a);
-    spawn_into(
-        io_,
-        store_->patch("guarded", patch_of(R"({"description":"b"})"), Precondition::revision(1)), b);
+    spawn_into(io_,
+               store_->patch("guarded", patch_of(R"({"description":"a"})"),
+                             Precondition::revision(1), test::test_origin()),
+               a);
+    spawn_into(io_,
+               store_->patch("guarded", patch_of(R"({"description":"b"})"),
+                             Precondition::revision(1), test::test_origin()),
+               b);
     release_after(*holder, kRaceDelay);
     run_all();
 
@@ -296,8 +302,11 @@ TEST_F(PgStoreTest, ReplaceAndRemoveRacingWithIfMatchHaveOneWinner) {
     changed.enabled = false;
     std::optional<store::StoreResult<domain::ApiPtr>> replaced;
     std::optional<store::StoreResult<store::Done>> removed;
-    spawn_into(io_, store_->replace("contested", changed, Precondition::revision(1)), replaced);
-    spawn_into(io_, store_->remove("contested", Precondition::revision(1)), removed);
+    spawn_into(
+        io_, store_->replace("contested", changed, Precondition::revision(1), test::test_origin()),
+        replaced);
+    spawn_into(io_, store_->remove("contested", Precondition::revision(1), test::test_origin()),
+               removed);
     release_after(*holder, kRaceDelay);
     run_all();
 
@@ -317,13 +326,13 @@ TEST_F(PgStoreTest, ClosedPoolMakesEveryOperationUnavailable) {
     ASSERT_FALSE(found);
     EXPECT_EQ(found.error().code, StoreErrc::unavailable);
     EXPECT_EQ(found.error().detail, "Database unavailable: the server is shutting down");
-    auto created = call(store_->create(spec_named("new")));
+    auto created = call(store_->create(spec_named("new"), test::test_origin()));
     ASSERT_FALSE(created);
     EXPECT_EQ(created.error().code, StoreErrc::unavailable);
     auto listed = call(store_->list({}));
     ASSERT_FALSE(listed);
     EXPECT_EQ(listed.error().code, StoreErrc::unavailable);
-    auto removed = call(store_->remove("kept", Precondition::none()));
+    auto removed = call(store_->remove("kept", Precondition::none(), test::test_origin()));
     ASSERT_FALSE(removed);
     EXPECT_EQ(removed.error().code, StoreErrc::unavailable);
 }
@@ -348,7 +357,8 @@ TEST_F(PgStoreTest, StatementPastItsTimeoutIsUnavailableAndNeverLandsLater) {
     auto changed = spec_named("slow");
     changed.description = "waits for the lock";
     const auto started = std::chrono::steady_clock::now();
-    auto replaced = call(impatient.replace("slow", changed, Precondition::none()));
+    auto replaced =
+        call(impatient.replace("slow", changed, Precondition::none(), test::test_origin()));
     const auto waited = std::chrono::steady_clock::now() - started;
     ASSERT_FALSE(replaced);
     EXPECT_EQ(replaced.error().code, StoreErrc::unavailable);
@@ -382,7 +392,7 @@ TEST_F(PgStoreTest, IdWinsOverANameThatSpellsIt) {
     auto found = call(store_->find(first->id));
     ASSERT_TRUE(found);
     EXPECT_EQ((*found)->id, first->id);
-    auto removed = call(store_->remove(first->id, Precondition::none()));
+    auto removed = call(store_->remove(first->id, Precondition::none(), test::test_origin()));
     ASSERT_TRUE(removed);
     // With the id gone, the same text now names the other API.
     auto by_name = call(store_->find(first->id));
@@ -397,13 +407,14 @@ TEST_F(PgStoreTest, RefsNoApiCouldHaveAreNotFoundWithoutADatabaseError) {
         auto found = call(store_->find(ref));
         ASSERT_FALSE(found);
         EXPECT_EQ(found.error().code, StoreErrc::not_found);
-        auto replaced = call(store_->replace(ref, spec_named("x"), Precondition::none()));
+        auto replaced =
+            call(store_->replace(ref, spec_named("x"), Precondition::none(), test::test_origin()));
         ASSERT_FALSE(replaced);
         EXPECT_EQ(replaced.error().code, StoreErrc::not_found);
-        auto patched = call(store_->patch(ref, {}, Precondition::none()));
+        auto patched = call(store_->patch(ref, {}, Precondition::none(), test::test_origin()));
         ASSERT_FALSE(patched);
         EXPECT_EQ(patched.error().code, StoreErrc::not_found);
-        auto removed = call(store_->remove(ref, Precondition::none()));
+        auto removed = call(store_->remove(ref, Precondition::none(), test::test_origin()));
         ASSERT_FALSE(removed);
         EXPECT_EQ(removed.error().code, StoreErrc::not_found);
     }
@@ -437,13 +448,14 @@ TEST_F(PgStoreTest, IfMatchWithOnlyWeakTagsAdmitsNoRevision) {
     const auto weak = Precondition::from_if_match("W/\"1\"");
     auto changed = spec_named("weak");
     changed.enabled = false;
-    auto replaced = call(store_->replace("weak", changed, weak));
+    auto replaced = call(store_->replace("weak", changed, weak, test::test_origin()));
     ASSERT_FALSE(replaced);
     EXPECT_EQ(replaced.error().code, StoreErrc::precondition_failed);
-    auto removed = call(store_->remove("weak", weak));
+    auto removed = call(store_->remove("weak", weak, test::test_origin()));
     ASSERT_FALSE(removed);
     EXPECT_EQ(removed.error().code, StoreErrc::precondition_failed);
-    auto any = call(store_->replace("weak", changed, Precondition::from_if_match("*")));
+    auto any = call(
+        store_->replace("weak", changed, Precondition::from_if_match("*"), test::test_origin()));
     ASSERT_TRUE(any);
     EXPECT_EQ((*any)->revision, 2);
 }
@@ -451,12 +463,13 @@ TEST_F(PgStoreTest, IfMatchWithOnlyWeakTagsAdmitsNoRevision) {
 TEST_F(PgStoreTest, NoOpWritesKeepRevisionAndUpdatedAt) {
     auto created = must_create(spec_named("still"));
     std::this_thread::sleep_for(5ms);
-    auto replaced = call(store_->replace("still", spec_named("still"), Precondition::none()));
+    auto replaced = call(
+        store_->replace("still", spec_named("still"), Precondition::none(), test::test_origin()));
     ASSERT_TRUE(replaced);
     EXPECT_EQ((*replaced)->revision, 1);
     EXPECT_EQ((*replaced)->updated_at, created->updated_at);
-    auto patched =
-        call(store_->patch("still", patch_of(R"({"name":"still"})"), Precondition::revision(1)));
+    auto patched = call(store_->patch("still", patch_of(R"({"name":"still"})"),
+                                      Precondition::revision(1), test::test_origin()));
     ASSERT_TRUE(patched);
     EXPECT_EQ((*patched)->revision, 1);
     EXPECT_EQ((*patched)->updated_at, created->updated_at);
@@ -478,12 +491,100 @@ TEST_F(PgStoreTest, StoredTimestampsAreWholeMillisecondsFromTheDatabase) {
 TEST_F(PgStoreTest, DescriptionWithNulIsInvalidRatherThanTruncated) {
     auto spec = spec_named("nul");
     spec.description = std::string("before\0after", 12);
-    auto created = call(store_->create(spec));
+    auto created = call(store_->create(spec, test::test_origin()));
     ASSERT_FALSE(created);
     EXPECT_EQ(created.error().code, StoreErrc::invalid);
     ASSERT_EQ(created.error().field_errors.size(), 1u);
     EXPECT_EQ(created.error().field_errors[0].loc,
               (std::vector<std::string>{"body", "description"}));
+}
+
+TEST_F(PgStoreTest, EveryChangeWritesItsAuditRowWithTheChange) {
+    auto created = must_create(spec_named("trail"));
+    auto patched = call(store_->patch("trail", patch_of(R"({"timeout_ms":7})"),
+                                      Precondition::none(), test::test_origin()));
+    ASSERT_TRUE(patched);
+    ASSERT_TRUE(call(store_->remove("trail", Precondition::none(), test::test_origin())));
+    auto page = call(store_->audit(store::AuditQuery{}));
+    ASSERT_TRUE(page) << page.error().detail;
+    ASSERT_EQ(page->items.size(), 3u);
+    EXPECT_EQ(page->items[0].action, domain::AuditAction::remove);
+    EXPECT_EQ(page->items[0].revision_before, 2);
+    EXPECT_EQ(page->items[1].action, domain::AuditAction::patch);
+    EXPECT_EQ(page->items[1].changed_fields, (std::vector<std::string>{"timeout_ms"}));
+    EXPECT_EQ(page->items[2].action, domain::AuditAction::create);
+    EXPECT_EQ(page->items[2].at, created->created_at);
+    for (const auto& record : page->items) {
+        EXPECT_EQ(record.origin, test::test_origin());
+        EXPECT_EQ(record.api_id, created->id);
+        EXPECT_EQ(record.api_name, "trail");
+    }
+}
+
+// A keyed write runs in a transaction; when it fails after its change (here the answer
+// cannot be recorded), the change and its audit row roll back together.
+TEST_F(PgStoreTest, AWriteThatRollsBackLeavesNoAuditRow) {
+    auto session = side_session();
+    ASSERT_TRUE(query(*session,
+                      "CREATE FUNCTION refuse_answer() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                      "BEGIN RAISE EXCEPTION 'refused by the test'; END $$; "
+                      "CREATE TRIGGER refuse_answer BEFORE UPDATE ON idempotency_keys "
+                      "FOR EACH ROW EXECUTE FUNCTION refuse_answer()"));
+    store::WriteRequest write;
+    write.kind = store::WriteRequest::Kind::create;
+    write.spec = spec_named("rolledback");
+    write.origin = test::test_origin();
+    auto written = call(store_->write_once(store::IdempotencyKey{"audit-rollback", "f"}, write));
+    ASSERT_FALSE(written);
+    auto apis = query(*session, "SELECT count(*) FROM apis WHERE name = 'rolledback'");
+    ASSERT_TRUE(apis);
+    EXPECT_EQ(apis->integer(0, 0), 0);
+    auto rows = query(*session, "SELECT count(*) FROM audit_log");
+    ASSERT_TRUE(rows);
+    EXPECT_EQ(rows->integer(0, 0), 0);
+
+    // A refused plain write (a duplicate name) leaves none either.
+    must_create(spec_named("taken"));
+    auto duplicate = call(store_->create(spec_named("taken"), test::test_origin()));
+    ASSERT_FALSE(duplicate);
+    rows = query(*session, "SELECT count(*) FROM audit_log WHERE api_name = 'taken'");
+    ASSERT_TRUE(rows);
+    EXPECT_EQ(rows->integer(0, 0), 1);
+}
+
+TEST_F(PgStoreTest, ARetriedKeyedWriteRecordsOnce) {
+    store::WriteRequest write;
+    write.kind = store::WriteRequest::Kind::create;
+    write.spec = spec_named("keyedonce");
+    write.origin = test::test_origin();
+    const store::IdempotencyKey key{"audit-once", "fingerprint"};
+    ASSERT_TRUE(call(store_->write_once(key, write)));
+    auto again = call(store_->write_once(key, write));
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(again->replayed);
+    auto session = side_session();
+    auto rows = query(*session, "SELECT count(*) FROM audit_log WHERE api_name = 'keyedonce'");
+    ASSERT_TRUE(rows);
+    EXPECT_EQ(rows->integer(0, 0), 1);
+}
+
+TEST_F(PgStoreTest, ThePurgeDeletesRecordsPastTheRetentionOnly) {
+    must_create(spec_named("recent"));
+    auto session = side_session();
+    ASSERT_TRUE(query(*session,
+                      "INSERT INTO audit_log (at, actor, client_address, request_id, action, "
+                      "api_id, api_name, changed_fields) SELECT now() - interval '100 days', "
+                      "'old', '-', '', 'create', gen_random_uuid(), 'ancient', '{}' "
+                      "FROM generate_series(1, 3)"));
+    auto purged = call(store::purge_audit(*session, std::chrono::days(90), 2, 10s));
+    ASSERT_TRUE(purged) << purged.error().message;
+    EXPECT_EQ(*purged, 2) << "at most a batch";
+    purged = call(store::purge_audit(*session, std::chrono::days(90), 2, 10s));
+    ASSERT_TRUE(purged);
+    EXPECT_EQ(*purged, 1);
+    auto rows = query(*session, "SELECT string_agg(api_name, ',') FROM audit_log");
+    ASSERT_TRUE(rows);
+    EXPECT_EQ(rows->text(0, 0), "recent");
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ std::vector<std::string> in_list_order(std::vector<ApiPtr> apis) {
 #define REPO_CALL(expr) run_sync(io_, repository_->expr)
 
 TEST_P(RepositoryContract, CreateAssignsIdRevisionAndTimestamps) {
-    auto created = REPO_CALL(create(spec_named("alpha")));
+    auto created = REPO_CALL(create(spec_named("alpha"), test::test_origin()));
     ASSERT_TRUE(created);
     const auto& api = **created;
     EXPECT_TRUE(domain::looks_like_uuid(api.id));
@@ -47,7 +47,7 @@ TEST_P(RepositoryContract, CreateAssignsIdRevisionAndTimestamps) {
 }
 
 TEST_P(RepositoryContract, FindsByIdAndByNameIgnoringCase) {
-    auto created = REPO_CALL(create(spec_named("Billing")));
+    auto created = REPO_CALL(create(spec_named("Billing"), test::test_origin()));
     ASSERT_TRUE(created);
     const std::string id = (*created)->id;
     for (const std::string& ref :
@@ -68,29 +68,29 @@ TEST_P(RepositoryContract, FindUnknownIsNotFound) {
 }
 
 TEST_P(RepositoryContract, DuplicateNameIgnoringCaseIsConflict) {
-    ASSERT_TRUE(REPO_CALL(create(spec_named("orders"))));
+    ASSERT_TRUE(REPO_CALL(create(spec_named("orders"), test::test_origin())));
     auto again = spec_named("ORDERS");
     again.base_path = "/elsewhere";
-    auto duplicate = REPO_CALL(create(again));
+    auto duplicate = REPO_CALL(create(again, test::test_origin()));
     ASSERT_FALSE(duplicate);
     EXPECT_EQ(duplicate.error().code, StoreErrc::conflict);
 }
 
 TEST_P(RepositoryContract, DuplicateBasePathIsConflict) {
-    ASSERT_TRUE(REPO_CALL(create(spec_named("one"))));
+    ASSERT_TRUE(REPO_CALL(create(spec_named("one"), test::test_origin())));
     auto other = spec_named("two");
     other.base_path = "/one";
-    auto duplicate = REPO_CALL(create(other));
+    auto duplicate = REPO_CALL(create(other, test::test_origin()));
     ASSERT_FALSE(duplicate);
     EXPECT_EQ(duplicate.error().code, StoreErrc::conflict);
 }
 
 TEST_P(RepositoryContract, ReplaceBumpsRevisionAndKeepsCreatedAt) {
-    auto created = REPO_CALL(create(spec_named("svc")));
+    auto created = REPO_CALL(create(spec_named("svc"), test::test_origin()));
     ASSERT_TRUE(created);
     auto changed = spec_named("svc");
     changed.description = "new";
-    auto replaced = REPO_CALL(replace("svc", changed, Precondition::none()));
+    auto replaced = REPO_CALL(replace("svc", changed, Precondition::none(), test::test_origin()));
     ASSERT_TRUE(replaced);
     EXPECT_EQ((*replaced)->revision, 2);
     EXPECT_EQ((*replaced)->created_at, (*created)->created_at);
@@ -99,52 +99,54 @@ TEST_P(RepositoryContract, ReplaceBumpsRevisionAndKeepsCreatedAt) {
 }
 
 TEST_P(RepositoryContract, ReplaceWithSameFieldsKeepsRevision) {
-    ASSERT_TRUE(REPO_CALL(create(spec_named("same"))));
-    auto replaced = REPO_CALL(replace("same", spec_named("same"), Precondition::none()));
+    ASSERT_TRUE(REPO_CALL(create(spec_named("same"), test::test_origin())));
+    auto replaced =
+        REPO_CALL(replace("same", spec_named("same"), Precondition::none(), test::test_origin()));
     ASSERT_TRUE(replaced);
     EXPECT_EQ((*replaced)->revision, 1);
 }
 
 TEST_P(RepositoryContract, ReplaceMayChangeCaseOfOwnName) {
-    ASSERT_TRUE(REPO_CALL(create(spec_named("casey"))));
+    ASSERT_TRUE(REPO_CALL(create(spec_named("casey"), test::test_origin())));
     auto renamed = spec_named("casey");
     renamed.name = "Casey";
-    auto replaced = REPO_CALL(replace("casey", renamed, Precondition::none()));
+    auto replaced = REPO_CALL(replace("casey", renamed, Precondition::none(), test::test_origin()));
     ASSERT_TRUE(replaced);
     EXPECT_EQ((*replaced)->spec.name, "Casey");
 }
 
 TEST_P(RepositoryContract, ReplaceIntoAnotherApisNameIsConflict) {
-    ASSERT_TRUE(REPO_CALL(create(spec_named("first"))));
-    ASSERT_TRUE(REPO_CALL(create(spec_named("second"))));
+    ASSERT_TRUE(REPO_CALL(create(spec_named("first"), test::test_origin())));
+    ASSERT_TRUE(REPO_CALL(create(spec_named("second"), test::test_origin())));
     auto clash = spec_named("second");
     clash.name = "FIRST";
-    auto replaced = REPO_CALL(replace("second", clash, Precondition::none()));
+    auto replaced = REPO_CALL(replace("second", clash, Precondition::none(), test::test_origin()));
     ASSERT_FALSE(replaced);
     EXPECT_EQ(replaced.error().code, StoreErrc::conflict);
 }
 
 TEST_P(RepositoryContract, StalePreconditionIsRejectedOnEveryWrite) {
-    ASSERT_TRUE(REPO_CALL(create(spec_named("guarded"))));
+    ASSERT_TRUE(REPO_CALL(create(spec_named("guarded"), test::test_origin())));
     auto changed = spec_named("guarded");
     changed.enabled = false;
-    auto replaced = REPO_CALL(replace("guarded", changed, Precondition::revision(7)));
+    auto replaced =
+        REPO_CALL(replace("guarded", changed, Precondition::revision(7), test::test_origin()));
     ASSERT_FALSE(replaced);
     EXPECT_EQ(replaced.error().code, StoreErrc::precondition_failed);
-    auto patched =
-        REPO_CALL(patch("guarded", patch_of(R"({"enabled":false})"), Precondition::revision(2)));
+    auto patched = REPO_CALL(patch("guarded", patch_of(R"({"enabled":false})"),
+                                   Precondition::revision(2), test::test_origin()));
     ASSERT_FALSE(patched);
     EXPECT_EQ(patched.error().code, StoreErrc::precondition_failed);
-    auto removed = REPO_CALL(remove("guarded", Precondition::revision(0)));
+    auto removed = REPO_CALL(remove("guarded", Precondition::revision(0), test::test_origin()));
     ASSERT_FALSE(removed);
     EXPECT_EQ(removed.error().code, StoreErrc::precondition_failed);
     EXPECT_TRUE(REPO_CALL(find("guarded")));
 }
 
 TEST_P(RepositoryContract, MatchingPreconditionAdmitsTheWrite) {
-    ASSERT_TRUE(REPO_CALL(create(spec_named("matched"))));
-    auto patched =
-        REPO_CALL(patch("matched", patch_of(R"({"timeout_ms":5})"), Precondition::revision(1)));
+    ASSERT_TRUE(REPO_CALL(create(spec_named("matched"), test::test_origin())));
+    auto patched = REPO_CALL(patch("matched", patch_of(R"({"timeout_ms":5})"),
+                                   Precondition::revision(1), test::test_origin()));
     ASSERT_TRUE(patched);
     EXPECT_EQ((*patched)->revision, 2);
     EXPECT_EQ((*patched)->spec.timeout_ms, 5);
@@ -154,10 +156,10 @@ TEST_P(RepositoryContract, PatchMergesAndNullRestoresDefault) {
     auto spec = spec_named("patched");
     spec.description = "old";
     spec.rate_limit_per_minute = 10;
-    ASSERT_TRUE(REPO_CALL(create(spec)));
+    ASSERT_TRUE(REPO_CALL(create(spec, test::test_origin())));
     auto patched = REPO_CALL(patch(
         "patched", patch_of(R"({"description":null,"rate_limit_per_minute":null,"tags":["x"]})"),
-        Precondition::none()));
+        Precondition::none(), test::test_origin()));
     ASSERT_TRUE(patched);
     EXPECT_EQ((*patched)->spec.description, "");
     EXPECT_FALSE((*patched)->spec.rate_limit_per_minute.has_value());
@@ -166,9 +168,9 @@ TEST_P(RepositoryContract, PatchMergesAndNullRestoresDefault) {
 }
 
 TEST_P(RepositoryContract, PatchResultIsValidatedAsAWhole) {
-    ASSERT_TRUE(REPO_CALL(create(spec_named("whole"))));
-    auto patched = REPO_CALL(
-        patch("whole", patch_of(R"({"name":null,"timeout_ms":0})"), Precondition::none()));
+    ASSERT_TRUE(REPO_CALL(create(spec_named("whole"), test::test_origin())));
+    auto patched = REPO_CALL(patch("whole", patch_of(R"({"name":null,"timeout_ms":0})"),
+                                   Precondition::none(), test::test_origin()));
     ASSERT_FALSE(patched);
     EXPECT_EQ(patched.error().code, StoreErrc::invalid);
     EXPECT_EQ(patched.error().field_errors.size(), 2u);
@@ -178,29 +180,29 @@ TEST_P(RepositoryContract, PatchResultIsValidatedAsAWhole) {
 }
 
 TEST_P(RepositoryContract, RenameFreesTheOldNameAndPath) {
-    ASSERT_TRUE(REPO_CALL(create(spec_named("before"))));
+    ASSERT_TRUE(REPO_CALL(create(spec_named("before"), test::test_origin())));
     ASSERT_TRUE(REPO_CALL(patch("before", patch_of(R"({"name":"after","base_path":"/after"})"),
-                                Precondition::none())));
-    EXPECT_TRUE(REPO_CALL(create(spec_named("before"))));
-    EXPECT_FALSE(REPO_CALL(create(spec_named("after"))));
+                                Precondition::none(), test::test_origin())));
+    EXPECT_TRUE(REPO_CALL(create(spec_named("before"), test::test_origin())));
+    EXPECT_FALSE(REPO_CALL(create(spec_named("after"), test::test_origin())));
 }
 
 TEST_P(RepositoryContract, RemoveDeletesAndFreesNameAndPath) {
-    ASSERT_TRUE(REPO_CALL(create(spec_named("gone"))));
-    ASSERT_TRUE(REPO_CALL(remove("GONE", Precondition::none())));
+    ASSERT_TRUE(REPO_CALL(create(spec_named("gone"), test::test_origin())));
+    ASSERT_TRUE(REPO_CALL(remove("GONE", Precondition::none(), test::test_origin())));
     auto found = REPO_CALL(find("gone"));
     ASSERT_FALSE(found);
     EXPECT_EQ(found.error().code, StoreErrc::not_found);
-    auto removed_again = REPO_CALL(remove("gone", Precondition::none()));
+    auto removed_again = REPO_CALL(remove("gone", Precondition::none(), test::test_origin()));
     ASSERT_FALSE(removed_again);
     EXPECT_EQ(removed_again.error().code, StoreErrc::not_found);
-    EXPECT_TRUE(REPO_CALL(create(spec_named("gone"))));
+    EXPECT_TRUE(REPO_CALL(create(spec_named("gone"), test::test_origin())));
 }
 
 TEST_P(RepositoryContract, PagesVisitEveryApiOnceInListOrder) {
     std::vector<ApiPtr> created;
     for (int i = 0; i < 23; ++i) {
-        auto api = REPO_CALL(create(spec_named("page" + std::to_string(i))));
+        auto api = REPO_CALL(create(spec_named("page" + std::to_string(i)), test::test_origin()));
         ASSERT_TRUE(api);
         created.push_back(*api);
     }
@@ -223,7 +225,8 @@ TEST_P(RepositoryContract, PagesVisitEveryApiOnceInListOrder) {
 
 TEST_P(RepositoryContract, LastFullPageHasNoNextCursor) {
     for (int i = 0; i < 4; ++i)
-        ASSERT_TRUE(REPO_CALL(create(spec_named("exact" + std::to_string(i)))));
+        ASSERT_TRUE(
+            REPO_CALL(create(spec_named("exact" + std::to_string(i)), test::test_origin())));
     store::ListQuery query;
     query.limit = 4;
     auto page = REPO_CALL(list(query));
@@ -235,7 +238,7 @@ TEST_P(RepositoryContract, LastFullPageHasNoNextCursor) {
 TEST_P(RepositoryContract, PagingContinuesAfterTheCursorRowIsRemoved) {
     std::vector<ApiPtr> created;
     for (int i = 0; i < 6; ++i) {
-        auto api = REPO_CALL(create(spec_named("del" + std::to_string(i))));
+        auto api = REPO_CALL(create(spec_named("del" + std::to_string(i)), test::test_origin()));
         ASSERT_TRUE(api);
         created.push_back(*api);
     }
@@ -244,7 +247,8 @@ TEST_P(RepositoryContract, PagingContinuesAfterTheCursorRowIsRemoved) {
     query.limit = 3;
     auto first = REPO_CALL(list(query));
     ASSERT_TRUE(first && first->next);
-    ASSERT_TRUE(REPO_CALL(remove(first->items.back()->id, Precondition::none())));
+    ASSERT_TRUE(
+        REPO_CALL(remove(first->items.back()->id, Precondition::none(), test::test_origin())));
     query.after = first->next;
     auto second = REPO_CALL(list(query));
     ASSERT_TRUE(second);
@@ -260,7 +264,7 @@ TEST_P(RepositoryContract, TagFilterRequiresEveryTagAndEnabledFilters) {
     auto c = spec_named("tag-c");
     c.tags = {"public", "v2"};
     c.enabled = false;
-    for (const auto& spec : {a, b, c}) ASSERT_TRUE(REPO_CALL(create(spec)));
+    for (const auto& spec : {a, b, c}) ASSERT_TRUE(REPO_CALL(create(spec, test::test_origin())));
 
     store::ListQuery both;
     both.tags = {"public", "v2"};
@@ -282,7 +286,7 @@ TEST_P(RepositoryContract, FilteredPagingSkipsNonMatchingRows) {
     for (int i = 0; i < 10; ++i) {
         auto spec = spec_named("mix" + std::to_string(i));
         if (i % 2 == 0) spec.tags = {"even"};
-        auto api = REPO_CALL(create(spec));
+        auto api = REPO_CALL(create(spec, test::test_origin()));
         ASSERT_TRUE(api);
         if (i % 2 == 0) even.push_back(*api);
     }
@@ -354,7 +358,7 @@ TEST_P(RepositoryContract, AKeyedWriteThatFailsLeavesNoTraceOfItsKey) {
     auto missing = REPO_CALL(write_once(key, replace));
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().code, StoreErrc::not_found);
-    ASSERT_TRUE(REPO_CALL(create(spec_named("later"))));
+    ASSERT_TRUE(REPO_CALL(create(spec_named("later"), test::test_origin())));
     // The retry runs: the first attempt changed nothing.
     auto retried = REPO_CALL(write_once(key, replace));
     ASSERT_TRUE(retried) << retried.error().detail;
@@ -363,7 +367,7 @@ TEST_P(RepositoryContract, AKeyedWriteThatFailsLeavesNoTraceOfItsKey) {
 }
 
 TEST_P(RepositoryContract, AKeyedPatchAndDeleteApplyOnce) {
-    ASSERT_TRUE(REPO_CALL(create(spec_named("twice"))));
+    ASSERT_TRUE(REPO_CALL(create(spec_named("twice"), test::test_origin())));
     const auto patch_key = fresh_key();
     store::WriteRequest patch;
     patch.kind = store::WriteRequest::Kind::patch;

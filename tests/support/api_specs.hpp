@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 
 #include "domain/api.hpp"
+#include "domain/audit.hpp"
 
 namespace gateway::test {
 
@@ -18,6 +19,11 @@ inline domain::ApiSpec spec_named(const std::string& name) {
     spec.base_path = "/" + name;
     spec.upstream_url = "http://127.0.0.1:9000/" + name;
     return spec;
+}
+
+// Who a test's writes come from, for their audit records.
+inline domain::ChangeOrigin test_origin() {
+    return domain::ChangeOrigin{"tester", "127.0.0.1", "test-request"};
 }
 
 // A JSON merge patch given as text.
