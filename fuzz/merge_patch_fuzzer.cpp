@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include "domain/merge_patch.hpp"
@@ -36,7 +37,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     domain::apply_merge_patch(target, patch);
     boost::json::value twice = target;
     domain::apply_merge_patch(twice, patch);
-    GATEWAY_FUZZ_CHECK(twice == target);
+    // Compared as text: Boost.JSON 1.81 parses a zero with a huge exponent (0e400) as NaN,
+    // which equals nothing, itself included; its text is the same on both sides.
+    GATEWAY_FUZZ_CHECK(boost::json::serialize(twice) == boost::json::serialize(target));
 
     if (!pair && target.is_object()) (void)domain::spec_from_json(target.as_object());
     return 0;

@@ -171,7 +171,11 @@ std::optional<std::int64_t> check_integer(const json::value& value, Loc loc, Int
             number = static_cast<std::int64_t>(value.get_uint64());
             break;
         case json::kind::double_: {
-            const double real = value.get_double();
+            double real = value.get_double();
+            // JSON text has no NaN: Boost.JSON 1.81 makes one of a zero with an exponent
+            // past the double range (0e400 is 0 * 10^400, computed as 0 * inf). The number
+            // the client wrote is zero, and is judged as such.
+            if (std::isnan(real)) real = 0.0;
             if (!std::isfinite(real)) {
                 errors.add(std::move(loc), "Input should be a finite number", "finite_number");
                 return std::nullopt;
