@@ -80,6 +80,26 @@ std::vector<std::string> changed_fields(const ApiSpec* before, const ApiSpec* af
     return fields;
 }
 
+std::string join_field_names(const std::vector<std::string>& fields) {
+    std::string joined;
+    for (const auto& field : fields) {
+        if (!joined.empty()) joined += ',';
+        joined += field;
+    }
+    return joined;
+}
+
+std::vector<std::string> split_field_names(std::string_view joined) {
+    std::vector<std::string> fields;
+    while (!joined.empty()) {
+        const auto comma = joined.find(',');
+        fields.emplace_back(joined.substr(0, comma));
+        if (comma == std::string_view::npos) break;
+        joined.remove_prefix(comma + 1);
+    }
+    return fields;
+}
+
 std::optional<AuditRecord> audit_record_of(AuditAction action, const Api* before, const Api* after,
                                            Millis at, ChangeOrigin origin) {
     if (before == nullptr && after == nullptr) return std::nullopt;

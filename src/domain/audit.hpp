@@ -54,6 +54,11 @@ extern const std::string_view kWritableFields[kWritableFieldCount];
 // being, or went away.
 std::vector<std::string> changed_fields(const ApiSpec* before, const ApiSpec* after);
 
+// changed_fields as one text, "name,base_path", and back: how the local journal and the
+// audit query carry them (field names hold no comma).
+std::string join_field_names(const std::vector<std::string>& fields);
+std::vector<std::string> split_field_names(std::string_view joined);
+
 // The record of a change from `before` to `after` (either may be absent: a create, a
 // delete), without its id. nullopt when nothing changed (a write of what was there).
 std::optional<AuditRecord> audit_record_of(AuditAction action, const Api* before, const Api* after,

@@ -112,27 +112,6 @@ std::optional<domain::Api> api_from_row(const SqliteStatement& row) {
     return api;
 }
 
-// Field names hold no comma.
-std::string join_fields(const std::vector<std::string>& fields) {
-    std::string joined;
-    for (const auto& field : fields) {
-        if (!joined.empty()) joined += ',';
-        joined += field;
-    }
-    return joined;
-}
-
-std::vector<std::string> split_journal_fields(std::string_view joined) {
-    std::vector<std::string> fields;
-    while (!joined.empty()) {
-        const auto comma = joined.find(',');
-        fields.emplace_back(joined.substr(0, comma));
-        if (comma == std::string_view::npos) break;
-        joined.remove_prefix(comma + 1);
-    }
-    return fields;
-}
-
 // Columns 13..18 of the journal's rows: the audit record kept with the entry, or none
 // (an entry journaled before records were kept).
 std::optional<domain::AuditRecord> audit_from_row(const SqliteStatement& row,
@@ -148,7 +127,7 @@ std::optional<domain::AuditRecord> audit_from_row(const SqliteStatement& row,
     record.origin.request_id = row.is_null(16) ? std::string() : row.text(16);
     record.api_id = entry.api_id;
     record.api_name = row.is_null(17) ? std::string() : row.text(17);
-    if (!row.is_null(18)) record.changed_fields = split_journal_fields(row.text(18));
+    if (!row.is_null(18)) record.changed_fields = domain::split_field_names(row.text(18));
     record.revision_before = entry.base_revision;
     if (*action != domain::AuditAction::remove) record.revision_after = row.optional_integer(5);
     return record;
@@ -512,7 +491,7 @@ void LocalState::write_batch(const std::vector<Change>& changes, bool reset,
                         .bind(15, audit.origin.client_address)
                         .bind(16, audit.origin.request_id)
                         .bind(17, audit.api_name)
-                        .bind(18, join_fields(audit.changed_fields));
+                        .bind(18, domain::join_field_names(audit.changed_fields));
                 }
                 if (entry.result) {
                     append->bind(6, entry.result->revision)

@@ -43,17 +43,6 @@ INSERT INTO audit_log (at, actor, client_address, request_id, action, api_id, ap
 VALUES ($1::timestamptz, $2::text, $3::text, $4::text, $5::text, $6::uuid, $7::text,
         $8::bigint, $9::bigint, $10::text[]))sql"};
 
-std::vector<std::string> split_fields(std::string_view joined) {
-    std::vector<std::string> fields;
-    while (!joined.empty()) {
-        const auto comma = joined.find(',');
-        fields.emplace_back(joined.substr(0, comma));
-        if (comma == std::string_view::npos) break;
-        joined.remove_prefix(comma + 1);
-    }
-    return fields;
-}
-
 domain::AuditRecord record_from_row(const db::PgResult& result, int row) {
     domain::AuditRecord record;
     record.id = result.integer(row, 0);
@@ -68,7 +57,7 @@ domain::AuditRecord record_from_row(const db::PgResult& result, int row) {
     record.api_name = std::string(result.text(row, 7));
     record.revision_before = result.optional_integer(row, 8);
     record.revision_after = result.optional_integer(row, 9);
-    record.changed_fields = split_fields(result.text(row, 10));
+    record.changed_fields = domain::split_field_names(result.text(row, 10));
     return record;
 }
 
